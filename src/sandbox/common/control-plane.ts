@@ -1,0 +1,132 @@
+/**
+ * The control plane shared by both sandboxes. Its JSON shapes are a contract that other
+ * tools rely on (DESIGN.md, "The sandbox"): do not rename fields.
+ */
+
+export interface SandboxStats {
+  /** `"<METHOD> <route pattern>"` → count, e.g. `"GET /v1/tracks/:id": 3`. */
+  requests: Record<string, number>;
+  /** HoopAI location id → count of requests made for it. */
+  byLocation: Record<string, number>;
+  tokenGrants: number;
+  tokenRefreshes: number;
+  rateLimited: number;
+  maxInFlight: number;
+}
+
+export interface Faults {
+  latencyMs?: number;
+  errorRate?: number;
+  errorStatus?: number;
+  tokenTtlSeconds?: number;
+  rateLimitPer10s?: number;
+  resetConnections?: boolean;
+}
+
+export class FaultsError extends Error {}
+
+function emptyStats(): SandboxStats {
+  return { requests: {}, byLocation: {}, tokenGrants: 0, tokenRefreshes: 0, rateLimited: 0, maxInFlight: 0 };
+}
+
+/** Validates a `POST /__sandbox/faults` body; `{}` clears every fault. */
+export function parseFaults(input: unknown): Faults {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new FaultsError('faults must be a JSON object');
+  }
+  const raw = input as Record<string, unknown>;
+  const faults: Faults = {};
+  const known = new Set(['latencyMs', 'errorRate', 'errorStatus', 'tokenTtlSeconds', 'rateLimitPer10s', 'resetConnections']);
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) throw new FaultsError(`unknown fault "${key}"; known: ${[...known].join(', ')}`);
+  }
+  const number = (key: keyof Faults, min: number, max: number): number | undefined => {
+    const value = raw[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      throw new FaultsError(`${key} must be a number from ${min} to ${max}`);
+    }
+    return value;
+  };
+  faults.latencyMs = number('latencyMs', 0, 120_000);
+  faults.errorRate = number('errorRate', 0, 1);
+  faults.errorStatus = number('errorStatus', 400, 599);
+  faults.tokenTtlSeconds = number('tokenTtlSeconds', 0, 10 * 365 * 86_400);
+  faults.rateLimitPer10s = number('rateLimitPer10s', 1, 1_000_000);
+  if (raw.resetConnections !== undefined && raw.resetConnections !== null) {
+    if (typeof raw.resetConnections !== 'boolean') throw new FaultsError('resetConnections must be true or false');
+    faults.resetConnections = raw.resetConnections;
+  }
+  for (const key of Object.keys(faults) as (keyof Faults)[]) {
+    if (faults[key] === undefined) delete faults[key];
+  }
+  return faults;
+}
+
+export class ControlPlane {
+  stats: SandboxStats = emptyStats();
+  faults: Faults = {};
+  private inFlight = 0;
+  /** Error budget accumulator: `errorRate` 0.2 fails exactly every 5th request, never two in a row. */
+  private errorDebt = 0;
+
+  setFaults(faults: Faults): void {
+    this.faults = faults;
+    this.errorDebt = 0;
+  }
+
+  resetCounters(): void {
+    this.stats = emptyStats();
+    this.stats.maxInFlight = this.inFlight;
+    this.errorDebt = 0;
+  }
+
+  countRequest(routeKey: string): void {
+    this.stats.requests[routeKey] = (this.stats.requests[routeKey] ?? 0) + 1;
+  }
+
+  countLocation(locationId: string): void {
+    this.stats.byLocation[locationId] = (this.stats.byLocation[locationId] ?? 0) + 1;
+  }
+
+  countTokenGrant(): void {
+    this.stats.tokenGrants++;
+  }
+
+  countTokenRefresh(): void {
+    this.stats.tokenRefreshes++;
+  }
+
+  countRateLimited(): void {
+    this.stats.rateLimited++;
+  }
+
+  enter(): void {
+    this.inFlight++;
+    if (this.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.inFlight;
+  }
+
+  leave(): void {
+    this.inFlight--;
+  }
+
+  /**
+   * Whether this request gets the injected failure. Deterministic (evenly spaced) so a test
+   * of "20 % errors, 2 retries" cannot flake on an unlucky run of random numbers.
+   */
+  shouldFail(): boolean {
+    const rate = this.faults.errorRate ?? 0;
+    if (rate <= 0) return false;
+    this.errorDebt += rate;
+    if (this.errorDebt >= 1 - 1e-9) {
+      this.errorDebt -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** Token lifetime in seconds: the fault override, else the upstream default. */
+  tokenTtlSeconds(defaultSeconds: number): number {
+    return this.faults.tokenTtlSeconds ?? defaultSeconds;
+  }
+}
