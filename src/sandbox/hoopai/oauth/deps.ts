@@ -1,0 +1,10 @@
+import type { ControlPlane } from '../../common/control-plane';
+import type { LocationStatus } from './location-status';
+import type { OAuthTokenRegistry } from './token-registry';
+
+/** What the OAuth routes share with the rest of the sandbox. */
+export interface OAuthDeps {
+  ctl: ControlPlane;
+  registry: OAuthTokenRegistry;
+  locations: LocationStatus;
+}

@@ -1,0 +1,53 @@
+import { HttpError } from '../../common/http-error';
+import type { SandboxResponse } from '../../common/types';
+import type { HoopaiStore } from '../data/store';
+import type { HoopaiWorld } from '../world';
+import type { WebhookSigningKeys } from './keys';
+
+export interface WebhookControlDeps {
+  world: HoopaiWorld;
+  store: HoopaiStore;
+  keys: WebhookSigningKeys;
+}
+
+/**
+ * Sandbox-only control routes for webhooks (never counted, never faulted):
+ * - `GET /__sandbox/webhook-keys` → `{rsaPublicKeyPem, ed25519PublicKeyPem}`, what a
+ *   receiver verifies this process's deliveries with.
+ * - `POST /__sandbox/inbound-message` `{locationId, contactId, body, type?}` → a message the
+ *   contact "sends in": stored like any message, and its `InboundMessage` webhook emitted.
+ *   Answers `{conversationId, messageId}`, or the upstream's 400/422 for a bad contact/type.
+ */
+export function webhookControlRoutes(deps: WebhookControlDeps) {
+  return (method: string, path: string, rawBody: Buffer): SandboxResponse | undefined => {
+    if (method === 'GET' && path === '/__sandbox/webhook-keys') {
+      return { status: 200, body: { rsaPublicKeyPem: deps.keys.rsaPublicKeyPem, ed25519PublicKeyPem: deps.keys.ed25519PublicKeyPem } };
+    }
+    if (method === 'POST' && path === '/__sandbox/inbound-message') return inboundMessage(deps, rawBody);
+    return undefined;
+  };
+}
+
+function inboundMessage(deps: WebhookControlDeps, rawBody: Buffer): SandboxResponse {
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(rawBody.toString('utf8') || 'null') as Record<string, unknown>;
+  } catch {
+    return { status: 400, body: { error: 'body must be JSON' } };
+  }
+  const text = (key: string) => (typeof input?.[key] === 'string' ? (input[key] as string) : undefined);
+  const locationId = text('locationId');
+  const contactId = text('contactId');
+  const body = text('body');
+  if (!locationId || !contactId || body === undefined) {
+    return { status: 400, body: { error: 'expected {"locationId", "contactId", "body", "type"?} with string values' } };
+  }
+  try {
+    const received = deps.store.receiveInboundMessage(locationId, contactId, body, text('type') ?? 'SMS', deps.world.now());
+    deps.world.webhooks.emit(received.event);
+    return { status: 200, body: { conversationId: received.conversation.id, messageId: received.message.id } };
+  } catch (error) {
+    if (error instanceof HttpError) return { status: error.status, body: error.body };
+    throw error;
+  }
+}
