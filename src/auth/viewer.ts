@@ -1,0 +1,19 @@
+/** The authenticated caller of one GraphQL request. Knows requests, not GraphQL types. */
+export interface Viewer {
+  /** A human-readable name of the key or token that authenticated the call. */
+  name: string;
+  scopes: Scope[];
+  /** HoopAI location ids the caller may use. */
+  locationIds: string[];
+}
+
+export const SCOPES = ['catalog:read', 'crm:read', 'crm:write'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function hasScope(viewer: Viewer, scope: Scope): boolean {
+  return viewer.scopes.includes(scope);
+}
+
+export function mayUseLocation(viewer: Viewer, locationId: string): boolean {
+  return viewer.locationIds.includes(locationId);
+}

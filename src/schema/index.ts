@@ -1,0 +1,7 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from '../builder';
+import './scalars';
+import './viewer';
+
+/** The public schema, sorted so the printed SDL is stable. */
+export const schema = lexicographicSortSchema(builder.toSchema());

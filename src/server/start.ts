@@ -1,0 +1,102 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config';
+import type { GatewayServices } from '../context';
+import { startHoopaiSandbox, type RunningHoopaiSandbox } from '../sandbox/hoopai/index';
+import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
+import { startHooprSandbox, type RunningHooprSandbox } from '../sandbox/hoopr/index';
+import { createUpstreams, type Upstreams } from '../upstream/index';
+import { originReachable } from './reachability';
+import { upstreamOptionsFrom } from './upstream-options';
+import { createGateway, type Gateway } from './yoga';
+import { yogaLogger } from './yoga-logger';
+
+export interface RunningGateway {
+  url: string;
+  graphqlUrl: string;
+  yoga: Gateway;
+  server: Server;
+  sandboxes: { hoopr?: RunningHooprSandbox; hoopai?: RunningHoopaiSandbox };
+  upstreams: Upstreams;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then stops the sandboxes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts the sandboxes the config asks for, then the gateway on `config.host:config.port`. */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const sandboxes: RunningGateway['sandboxes'] = {};
+  try {
+    if (config.hoopr.sandbox) {
+      sandboxes.hoopr = await startHooprSandbox({ port: config.hoopr.sandboxPort, host: '127.0.0.1' });
+    }
+    if (config.hoopai.sandbox) {
+      sandboxes.hoopai = await startHoopaiSandbox({
+        port: config.hoopai.sandboxPort,
+        host: '127.0.0.1',
+        webhookUrl: config.hoopai.webhookUrl,
+      });
+    }
+  } catch (error) {
+    await Promise.allSettled([sandboxes.hoopr?.close(), sandboxes.hoopai?.close()]);
+    throw error;
+  }
+
+  const hooprUrl = config.hoopr.sandbox ? sandboxes.hoopr!.url : config.hoopr.baseUrl;
+  const hoopaiUrl = config.hoopai.sandbox ? sandboxes.hoopai!.url : config.hoopai.baseUrl;
+  const upstreams = createUpstreams(upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger));
+  const stopSandboxes = () => Promise.allSettled([sandboxes.hoopr?.close(), sandboxes.hoopai?.close()]);
+  try {
+    await upstreams.ready();
+  } catch (error) {
+    await Promise.allSettled([upstreams.close(), stopSandboxes()]);
+    throw error;
+  }
+  const services: GatewayServices = {
+    upstreams,
+    catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
+    locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
+  };
+  const yoga = createGateway({
+    services,
+    sandboxLocationIds: config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined,
+    readiness: [originReachable('hoopr', hooprUrl), originReachable('hoopai', hoopaiUrl)],
+    logger: yogaLogger(logger),
+    structuredLogger: logger,
+  });
+
+  const server = createServer(yoga);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await Promise.allSettled([upstreams.close(), stopSandboxes()]);
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    yoga,
+    server,
+    sandboxes,
+    upstreams,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await upstreams.close();
+      await stopSandboxes();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { authenticate } from '../auth/authenticate';
+import { createContext, type Context, type GatewayServices } from '../context';
+import { ErrorCode, gatewayError } from '../errors';
+import { schema } from '../schema/index';
+import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
+import { useHealth, type ReadinessCheck } from './plugins/use-health';
+import { useOAuthRoutes } from './plugins/use-oauth-routes';
+
+export interface GatewayOptions {
+  services: GatewayServices;
+  /** Set when HoopAI is the sandbox: enables the documented development keys. */
+  sandboxLocationIds?: readonly string[];
+  readiness: readonly ReadinessCheck[];
+  logger: YogaLogger;
+  /** The structured logger for the gateway's own plugins. */
+  structuredLogger?: Logger;
+}
+
+export type Gateway = YogaServerInstance<Record<string, never>, Context>;
+
+/** The gateway as a fetch handler. Never listens: `main.ts` (or a test) binds it. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const sandbox = options.sandboxLocationIds !== undefined;
+  const plugins: Plugin[] = [useHealth(options.readiness)];
+  const { hoopaiOAuth } = options.services.upstreams;
+  // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
+  if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: options.logger,
+    // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
+    maskedErrors: true,
+    graphiql: {
+      title: 'Hoop gateway',
+      defaultQuery: DEFAULT_QUERY,
+      headers: graphiqlHeaders(sandbox),
+      shouldPersistHeaders: false,
+    },
+    // The bundled GraphiQL: works offline and behind proxies that block public CDNs.
+    renderGraphiQL,
+    plugins,
+    context: ({ request }) => {
+      const auth = authenticate(request.headers.get('authorization'), {
+        sandboxLocationIds: options.sandboxLocationIds,
+      });
+      if (!auth.ok) {
+        throw gatewayError(
+          ErrorCode.UNAUTHENTICATED,
+          auth.reason === 'missing'
+            ? 'Missing credentials: send "Authorization: Bearer <api key>".'
+            : 'Invalid credentials: the API key is unknown or malformed.',
+        );
+      }
+      return createContext(auth.viewer, options.services, request.signal);
+    },
+  });
+}

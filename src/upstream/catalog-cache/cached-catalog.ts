@@ -1,0 +1,151 @@
+import type { CallOptions } from '../http/call-scope';
+import { NotFoundError } from '../http/errors';
+import type { HooprClient } from '../hoopr/client';
+import type {
+  HooprArtist,
+  HooprFilter,
+  HooprPage,
+  HooprSearchItem,
+  HooprTrack,
+  ListFiltersParams,
+  ListTracksParams,
+  PageParams,
+  SearchParams,
+} from '../hoopr/types';
+import { mapWithConcurrency } from './bounded-concurrency';
+import type { CatalogCache } from './catalog-cache';
+
+/** Single fetches in flight per batch of ids (Hoopr has no batch-by-ids call). */
+const PER_ID_CONCURRENCY = 8;
+/** Filters are a small vocabulary (tens); they are listed whole, at the page size Hoopr allows. */
+const FILTER_LIST_PAGE_SIZE = 50;
+/** Hoopr has no track-by-slug call: a slug is found by search, within this many hits. */
+const SLUG_SEARCH_PAGE_SIZE = 50;
+const SLUG_SEARCH_MAX_PAGES = 4;
+
+/**
+ * The Hoopr catalog through the shared {@link CatalogCache}: lookups by id answer from the
+ * cache when they can, and everything any call returns (list pages, search hits, single
+ * entities) is remembered for the next caller. Lists themselves are never served from the
+ * cache: a window's pages must come from one consistent view of the upstream list.
+ *
+ * Batch lookups return one result per id, in id order, an Error for an id that failed or
+ * does not exist (NotFoundError), so they can back DataLoaders directly.
+ */
+export class CachedCatalog {
+  constructor(
+    private readonly client: HooprClient,
+    readonly cache: CatalogCache,
+  ) {}
+
+  async listTracks(params: ListTracksParams, options: CallOptions): Promise<HooprPage<HooprTrack>> {
+    const page = await this.client.listTracks(params, options);
+    for (const track of page.items) this.cache.rememberTrack(track);
+    return page;
+  }
+
+  async listArtists(params: PageParams, options: CallOptions): Promise<HooprPage<HooprArtist>> {
+    const page = await this.client.listArtists(params, options);
+    for (const artist of page.items) this.cache.rememberArtist(artist, { complete: true });
+    return page;
+  }
+
+  async listFilters(params: ListFiltersParams, options: CallOptions): Promise<HooprPage<HooprFilter>> {
+    const page = await this.client.listFilters(params, options);
+    for (const filter of page.items) this.cache.rememberFilter(filter);
+    return page;
+  }
+
+  async search(params: SearchParams, options: CallOptions): Promise<HooprPage<HooprSearchItem>> {
+    const page = await this.client.search(params, options);
+    for (const hit of page.items) {
+      if (isTrackHit(hit)) this.cache.rememberTrack(hit);
+      else if (isArtistHit(hit)) this.cache.rememberArtist(hit, { complete: true });
+    }
+    return page;
+  }
+
+  tracks(ids: readonly string[], options: CallOptions): Promise<(HooprTrack | Error)[]> {
+    return mapWithConcurrency(ids, PER_ID_CONCURRENCY, async (id) => {
+      const cached = this.cache.track(id);
+      if (cached) return cached;
+      try {
+        const track = await this.client.getTrack(id, options);
+        this.cache.rememberTrack(track);
+        return track;
+      } catch (error) {
+        return asError(error);
+      }
+    });
+  }
+
+  /**
+   * `complete: false` accepts the id-and-name artist known from a track's credits;
+   * `complete: true` wants what the artist call answers (slug, trackCount).
+   */
+  artists(ids: readonly string[], options: CallOptions & { complete: boolean }): Promise<(HooprArtist | Error)[]> {
+    return mapWithConcurrency(ids, PER_ID_CONCURRENCY, async (id) => {
+      const cached = this.cache.artist(id, { complete: options.complete });
+      if (cached) return cached;
+      try {
+        const artist = await this.client.getArtist(id, options);
+        this.cache.rememberArtist(artist, { complete: true });
+        return artist;
+      } catch (error) {
+        return asError(error);
+      }
+    });
+  }
+
+  /** Hoopr has no filter-by-id call: ids the cache does not hold cost one listing of all filters. */
+  async filters(ids: readonly string[], options: CallOptions): Promise<(HooprFilter | Error)[]> {
+    if (ids.some((id) => this.cache.filter(id) === undefined)) {
+      try {
+        await this.#listAllFilters(options);
+      } catch (error) {
+        const failure = asError(error);
+        return ids.map((id) => this.cache.filter(id) ?? failure);
+      }
+    }
+    return ids.map((id) => this.cache.filter(id) ?? notFound('filter', id));
+  }
+
+  /** The track with exactly this slug, or undefined when Hoopr has none (search needs the `search` scope). */
+  async trackBySlug(slug: string, options: CallOptions): Promise<HooprTrack | undefined> {
+    const knownId = this.cache.trackIdForSlug(slug);
+    if (knownId !== undefined) {
+      const [known] = await this.tracks([knownId], options);
+      if (known && !(known instanceof Error) && known.slug === slug) return known;
+    }
+    for (let page = 1; page <= SLUG_SEARCH_MAX_PAGES; page++) {
+      const hits = await this.search({ q: slug, page, pageSize: SLUG_SEARCH_PAGE_SIZE }, options);
+      const match = hits.items.find((hit) => isTrackHit(hit) && hit.slug === slug);
+      if (match) return match as HooprTrack;
+      if (page >= hits.totalPages) break;
+    }
+    return undefined;
+  }
+
+  async #listAllFilters(options: CallOptions): Promise<void> {
+    for (let page = 1; ; page++) {
+      const listed = await this.listFilters({ page, pageSize: FILTER_LIST_PAGE_SIZE }, options);
+      if (listed.items.length === 0 || listed.currentPage >= listed.totalPages) return;
+    }
+  }
+}
+
+export function isTrackHit(hit: HooprSearchItem): hit is { kind: 'track' } & HooprTrack {
+  return hit.kind === 'track';
+}
+
+export function isArtistHit(hit: HooprSearchItem): hit is { kind: 'artist' } & HooprArtist {
+  return hit.kind === 'artist';
+}
+
+function notFound(what: string, id: string): NotFoundError {
+  return new NotFoundError(`Hoopr has no ${what} ${id}`, { upstream: 'hoopr' });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,123 @@
+import { LRUCache } from 'lru-cache';
+import type { HooprArtist, HooprFilter, HooprTrack } from '../hoopr/types';
+import { signedUrlExpiresAt } from './signed-url-expiry';
+
+export type CatalogMode = 'test' | 'live';
+
+export interface CatalogCacheOptions {
+  /** Test and live catalogs are different catalogs: every key carries the mode. */
+  mode: CatalogMode;
+  /** Bound on the serialized size of all entries (default 32 MiB). */
+  maxSizeBytes?: number;
+  /** How long an entity is trusted (defaults: tracks 10 min, artists and filters 1 h). */
+  ttlMs?: Partial<Record<'track' | 'artist' | 'filter', number>>;
+  /** A cached track is served only while its stream URL has at least this long left (default 5 min). */
+  streamMarginMs?: number;
+  /** Epoch ms; injectable so expiry can be tested without waiting. */
+  clock?: () => number;
+}
+
+export const DEFAULT_CATALOG_CACHE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_STREAM_MARGIN_MS = 5 * 60_000;
+const DEFAULT_TTL_MS = { track: 10 * 60_000, artist: 60 * 60_000, filter: 60 * 60_000 };
+
+type Entry =
+  | { kind: 'track'; track: HooprTrack; streamExpiresAt: number | undefined }
+  | { kind: 'artist'; artist: HooprArtist; complete: boolean }
+  | { kind: 'filter'; filter: HooprFilter }
+  | { kind: 'slug'; trackId: string };
+
+/**
+ * Catalog entities shared by every caller of one gateway: the catalog is not tenant data,
+ * so one caller's fetch serves the next. Bounded in bytes, every entry with a TTL.
+ *
+ * Tracks carry signed stream URLs that expire (about 30 minutes): a track is kept only
+ * until its URL has `streamMarginMs` left, and never served past that, so a client always
+ * has time to start playback. A track whose URL expiry cannot be read is not cached.
+ *
+ * Artists arrive in two shapes: complete (`GET /v1/artists…`) and as credits inside tracks
+ * (id and name only). A credit never replaces a complete entry.
+ */
+export class CatalogCache {
+  readonly mode: CatalogMode;
+  readonly #entries: LRUCache<string, Entry>;
+  readonly #ttl: typeof DEFAULT_TTL_MS;
+  readonly #streamMarginMs: number;
+  readonly #clock: () => number;
+
+  constructor(options: CatalogCacheOptions) {
+    this.mode = options.mode;
+    this.#ttl = { ...DEFAULT_TTL_MS, ...options.ttlMs };
+    this.#streamMarginMs = options.streamMarginMs ?? DEFAULT_STREAM_MARGIN_MS;
+    this.#clock = options.clock ?? Date.now;
+    const clock = this.#clock;
+    this.#entries = new LRUCache<string, Entry>({
+      maxSize: options.maxSizeBytes ?? DEFAULT_CATALOG_CACHE_BYTES,
+      sizeCalculation: (entry, key) => Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(entry)),
+      ttl: Math.max(...Object.values(this.#ttl)),
+      // Expiry follows the injected clock, read on every access (no coarse clock caching).
+      perf: { now: () => clock() },
+      ttlResolution: 0,
+    });
+  }
+
+  track(id: string): HooprTrack | undefined {
+    const entry = this.#entries.get(this.#key('track', id));
+    if (entry?.kind !== 'track') return undefined;
+    if (entry.streamExpiresAt !== undefined && entry.streamExpiresAt - this.#clock() < this.#streamMarginMs) {
+      this.#entries.delete(this.#key('track', id));
+      return undefined;
+    }
+    return entry.track;
+  }
+
+  /** The id of the track with this slug, when a cached list or fetch has shown it. */
+  trackIdForSlug(slug: string): string | undefined {
+    const entry = this.#entries.get(this.#key('slug', slug));
+    return entry?.kind === 'slug' ? entry.trackId : undefined;
+  }
+
+  /** `complete`: only an entry from an artist call answers (a credit inside a track does not). */
+  artist(id: string, { complete = false } = {}): HooprArtist | undefined {
+    const entry = this.#entries.get(this.#key('artist', id));
+    if (entry?.kind !== 'artist' || (complete && !entry.complete)) return undefined;
+    return entry.artist;
+  }
+
+  filter(id: string): HooprFilter | undefined {
+    const entry = this.#entries.get(this.#key('filter', id));
+    return entry?.kind === 'filter' ? entry.filter : undefined;
+  }
+
+  /** Remembers a track with the credits and filters embedded in it. */
+  rememberTrack(track: HooprTrack): void {
+    for (const credit of track.artists ?? []) this.rememberArtist({ id: credit.id, name: credit.name }, { complete: false });
+    for (const filter of track.filters ?? []) this.rememberFilter(filter);
+    const streamExpiresAt = track.streamUrl === undefined ? undefined : signedUrlExpiresAt(track.streamUrl)?.getTime();
+    if (track.streamUrl !== undefined && streamExpiresAt === undefined) return;
+    const servable = streamExpiresAt === undefined ? Infinity : streamExpiresAt - this.#streamMarginMs - this.#clock();
+    const ttl = Math.min(this.#ttl.track, servable);
+    if (ttl <= 0) return;
+    this.#entries.set(this.#key('track', track.id), { kind: 'track', track, streamExpiresAt }, { ttl });
+    this.#entries.set(this.#key('slug', track.slug), { kind: 'slug', trackId: track.id }, { ttl: this.#ttl.track });
+  }
+
+  rememberArtist(artist: HooprArtist, { complete }: { complete: boolean }): void {
+    const key = this.#key('artist', artist.id);
+    const held = this.#entries.get(key);
+    if (!complete && held?.kind === 'artist' && held.complete) return;
+    this.#entries.set(key, { kind: 'artist', artist, complete }, { ttl: this.#ttl.artist });
+  }
+
+  rememberFilter(filter: HooprFilter): void {
+    this.#entries.set(this.#key('filter', filter.id), { kind: 'filter', filter }, { ttl: this.#ttl.filter });
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  #key(kind: Entry['kind'], id: string): string {
+    return `${this.mode}:${kind}:${id}`;
+  }
+}

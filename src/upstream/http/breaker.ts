@@ -1,0 +1,49 @@
+import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import type { Logger } from 'pino';
+import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamName } from './errors';
+
+export interface BreakerTuning {
+  /** Consecutive upstream faults (5xx, resets, upstream timeouts) that open the circuit. Default 5. */
+  failureThreshold: number;
+  /** How long an open circuit fails calls fast before one probe may pass, ms. Default 10000. */
+  cooldownMs: number;
+}
+
+export const DEFAULT_BREAKER_TUNING: BreakerTuning = { failureThreshold: 5, cooldownMs: 10_000 };
+
+/** Only the upstream's own faults count; 4xx, 429 and our own deadlines say nothing about its health. */
+function isUpstreamFault(error: unknown): boolean {
+  return (error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError) && error.upstreamFault;
+}
+
+/**
+ * One circuit per upstream (cockatiel). Open: calls fail at once with CircuitOpenError
+ * (UPSTREAM_UNAVAILABLE) without touching the network. After the cool-down one call
+ * probes; its success closes the circuit, its failure re-opens it.
+ */
+export class UpstreamBreaker {
+  private readonly policy: CircuitBreakerPolicy;
+
+  constructor(
+    private readonly upstream: UpstreamName,
+    tuning: BreakerTuning,
+    logger: Logger,
+  ) {
+    this.policy = circuitBreaker(handleWhen(isUpstreamFault), {
+      halfOpenAfter: tuning.cooldownMs,
+      breaker: new ConsecutiveBreaker(tuning.failureThreshold),
+    });
+    this.policy.onBreak(() => logger.warn('circuit opened: failing calls fast'));
+    this.policy.onHalfOpen(() => logger.info('circuit half-open: probing'));
+    this.policy.onReset(() => logger.info('circuit closed'));
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(work);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new CircuitOpenError(this.upstream);
+      throw error;
+    }
+  }
+}

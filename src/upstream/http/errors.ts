@@ -1,0 +1,181 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * Failures of upstream calls, as classes with a stable `code` (the GraphQL layer maps
+ * `code` to `extensions.code`; nobody matches on message text). Messages are written by
+ * us, name the upstream and the route pattern, and never carry a credential.
+ */
+
+export type UpstreamName = 'hoopr' | 'hoopai';
+
+export type UpstreamErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'REAUTH_REQUIRED'
+  | 'BAD_USER_INPUT';
+
+export interface UpstreamErrorDetails {
+  upstream: UpstreamName;
+  /** HTTP status the upstream answered, when it answered. */
+  status?: number;
+  /** The upstream's trace id (HoopAI `traceId`), what its support asks for. */
+  traceId?: string;
+  cause?: unknown;
+}
+
+export abstract class UpstreamError extends Error {
+  abstract readonly code: UpstreamErrorCode;
+  readonly upstream: UpstreamName;
+  readonly status?: number;
+  readonly traceId?: string;
+
+  constructor(message: string, details: UpstreamErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.upstream = details.upstream;
+    this.status = details.status;
+    this.traceId = details.traceId;
+  }
+
+  /** What a GraphQL client may see: no secrets, no upstream bodies. */
+  get extensions(): Record<string, unknown> {
+    return compact({ code: this.code, upstream: this.upstream, upstreamStatus: this.status, traceId: this.traceId });
+  }
+}
+
+/** The upstream refused our credentials, even after one renewal. */
+export class UnauthenticatedError extends UpstreamError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/** The credentials are valid but may not touch this resource (e.g. another location). */
+export class ForbiddenError extends UpstreamError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFoundError extends UpstreamError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** The upstream validated and refused the request (HTTP 400/409/422): the input must change. */
+export class UpstreamRejectedError extends UpstreamError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(
+    message: string,
+    details: UpstreamErrorDetails,
+    /** The upstream's own validation messages (already scrubbed of known secrets). */
+    readonly upstreamMessages: readonly string[] = [],
+  ) {
+    super(message, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return { ...super.extensions, upstreamMessages: [...this.upstreamMessages] };
+  }
+}
+
+export class RateLimitedError extends UpstreamError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    details: UpstreamErrorDetails,
+    /** How long to wait before the same call can succeed, in ms. */
+    readonly retryAfterMs: number,
+  ) {
+    super(message, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return { ...super.extensions, retryAfterMs: this.retryAfterMs };
+  }
+}
+
+interface TransportDetails extends UpstreamErrorDetails {
+  /**
+   * True only when the request provably never reached the upstream (the connection was
+   * never made): the one case in which even a write may be sent again.
+   */
+  neverSent?: boolean;
+  /**
+   * True when the upstream or the network to it failed (5xx, reset, its timeouts); false
+   * when we gave up (the call's deadline) or refused to call (open circuit). Only upstream
+   * faults count towards opening the circuit breaker.
+   */
+  upstreamFault?: boolean;
+  /** Headers of the answer when there was one (a 5xx still reports rate-limit headers). */
+  responseHeaders?: IncomingHttpHeaders;
+}
+
+export class UpstreamTimeoutError extends UpstreamError {
+  readonly code = 'UPSTREAM_TIMEOUT';
+  readonly neverSent: boolean;
+  readonly upstreamFault: boolean;
+  readonly responseHeaders?: IncomingHttpHeaders;
+  constructor(message: string, details: TransportDetails) {
+    super(message, details);
+    this.neverSent = details.neverSent ?? false;
+    this.upstreamFault = details.upstreamFault ?? true;
+    this.responseHeaders = details.responseHeaders;
+  }
+}
+
+export class UpstreamUnavailableError extends UpstreamError {
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+  readonly neverSent: boolean;
+  readonly upstreamFault: boolean;
+  readonly responseHeaders?: IncomingHttpHeaders;
+  constructor(message: string, details: TransportDetails) {
+    super(message, details);
+    this.neverSent = details.neverSent ?? false;
+    this.upstreamFault = details.upstreamFault ?? true;
+    this.responseHeaders = details.responseHeaders;
+  }
+}
+
+/** The circuit breaker is open: the call was not sent and is not retried. */
+export class CircuitOpenError extends UpstreamUnavailableError {
+  constructor(upstream: UpstreamName) {
+    super(`${upstreamLabel(upstream)} is failing; calls are paused for a moment`, {
+      upstream,
+      neverSent: true,
+      upstreamFault: false,
+    });
+  }
+}
+
+/** The upstream answered something we cannot read (wrong shape, not JSON, too large). */
+export class UpstreamBadResponseError extends UpstreamError {
+  readonly code = 'UPSTREAM_BAD_RESPONSE';
+}
+
+/**
+ * The location's OAuth install is gone (refresh token used, expired or revoked): an admin
+ * must install the app again at `installUrl`.
+ */
+export class ReauthRequiredError extends UpstreamError {
+  readonly code = 'REAUTH_REQUIRED';
+  constructor(
+    readonly locationId: string,
+    readonly installUrl: string | undefined,
+    details: UpstreamErrorDetails,
+  ) {
+    super(`HoopAI location ${locationId} must be re-authorized: install the app again`, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return compact({ ...super.extensions, locationId: this.locationId, installUrl: this.installUrl });
+  }
+}
+
+export function upstreamLabel(upstream: UpstreamName): string {
+  return upstream === 'hoopr' ? 'Hoopr' : 'HoopAI';
+}
+
+function compact(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}

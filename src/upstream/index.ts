@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import { knownSecrets, logger as defaultLogger, type SecretRegistry } from '../logger';
+import { AuthorizedCaller } from './http/authorized-caller';
+import { DEFAULT_BREAKER_TUNING, UpstreamBreaker } from './http/breaker';
+import { createDispatcher, DEFAULT_HTTP_TUNING, parseBaseUrl, type HttpTuning } from './http/dispatcher';
+import type { UpstreamName } from './http/errors';
+import { DEFAULT_RETRY_TUNING } from './http/retry';
+import { UpstreamHttp } from './http/upstream-http';
+import { DEFAULT_HOOPAI_VERSIONS, HoopaiClient } from './hoopai/client';
+import { LocationTokens } from './hoopai/location-tokens';
+import { HoopaiOAuthApi } from './hoopai/oauth-api';
+import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
+import { HooprClient } from './hoopr/client';
+import { HooprTokenSource } from './hoopr/token-source';
+import type { HoopaiOptions, UpstreamsOptions } from './options';
+import { DEFAULT_RATE_LIMIT_TUNING, LocationRateLimiter } from './rate-limit/location-limiter';
+import { ClientCredentialsProvider } from './tokens/client-credentials-provider';
+import { FileTokenStore } from './tokens/file-store';
+import { MemoryTokenStore } from './tokens/memory-store';
+import { OAuthTokenProvider, type OAuthLocation } from './tokens/oauth-provider';
+import type { TokenStore } from './tokens/token-store';
+
+export type { UpstreamsOptions, HooprOptions, HoopaiOptions } from './options';
+export * from './http/errors';
+export type { CallOptions } from './http/call-scope';
+export type { HooprClient } from './hoopr/client';
+export type * from './hoopr/types';
+export type { HoopaiClient, HoopaiVersions } from './hoopai/client';
+export type * from './hoopai/types';
+export type { HoopaiLocationAuth, HoopaiLocationConfig } from './hoopai/location-tokens';
+export { InstallRefusedError, type HoopaiOAuthInstaller, type HoopaiOAuthSettings, type InstallResult } from './hoopai/oauth-installer';
+export { FileTokenStore } from './tokens/file-store';
+export { MemoryTokenStore } from './tokens/memory-store';
+export { TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './tokens/token-store';
+
+export interface Upstreams {
+  hoopr: HooprClient;
+  hoopai: HoopaiClient;
+  /** Present when a location uses OAuth: what the `/oauth/install` and `/oauth/callback` routes need. */
+  hoopaiOAuth?: HoopaiOAuthInstaller;
+  /** Resolves once the token store was read: a wrong key or unreadable file fails here, at start-up. */
+  ready(): Promise<void>;
+  /** Refuses waiting callers and closes the pools (in-flight requests finish). */
+  close(): Promise<void>;
+}
+
+/** Thrown at start-up for options that cannot work (e.g. OAuth without an encryption key). */
+export class UpstreamConfigError extends Error {}
+
+/** The composition root of the upstream layer: both clients with their transport, tokens, limits and store. */
+export function createUpstreams(options: UpstreamsOptions): Upstreams {
+  const logger = options.logger ?? defaultLogger;
+  const secrets = options.secrets ?? knownSecrets;
+  const tuning: HttpTuning = { ...DEFAULT_HTTP_TUNING, ...options.http };
+  const transport = (upstream: UpstreamName, baseUrl: string) => {
+    const base = parseBaseUrl(baseUrl);
+    const child = logger.child({ upstream });
+    const dispatcher = createDispatcher(base.origin, tuning);
+    const http = new UpstreamHttp(upstream, {
+      base,
+      dispatcher,
+      breaker: new UpstreamBreaker(upstream, { ...DEFAULT_BREAKER_TUNING, ...options.breaker }, child),
+      tuning,
+      retry: { ...DEFAULT_RETRY_TUNING, ...options.retry },
+      defaultTimeoutMs: options.defaultTimeoutMs ?? 15_000,
+      logger: child,
+      secrets,
+    });
+    return { http, dispatcher };
+  };
+
+  const hooprTransport = transport('hoopr', options.hoopr.baseUrl);
+  const hooprSource = new HooprTokenSource(hooprTransport.http, options.hoopr);
+  const hooprTokens = new ClientCredentialsProvider({
+    issue: (scope) => hooprSource.issue(scope),
+    newScope: () => hooprTransport.http.scope(),
+    refreshAheadMs: options.hoopr.refreshAheadMs ?? 60_000,
+    secrets,
+    logger: hooprTransport.http.logger,
+  });
+  const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens), hooprTokens, hooprSource);
+
+  const hoopaiTransport = transport('hoopai', options.hoopai.baseUrl);
+  const hoopaiOptions = options.hoopai;
+  const versions = { ...DEFAULT_HOOPAI_VERSIONS, ...hoopaiOptions.versions };
+  for (const location of hoopaiOptions.locations) {
+    if (location.auth.kind === 'private-key') secrets.add(location.auth.key);
+  }
+  const oauthLocations: OAuthLocation[] = hoopaiOptions.locations.flatMap((location) =>
+    location.auth.kind === 'oauth' ? [{ locationId: location.locationId, companyId: location.auth.companyId }] : [],
+  );
+  const store = oauthLocations.length > 0 ? tokenStoreFor(hoopaiOptions) : undefined;
+  let hoopaiOAuth: HoopaiOAuthInstaller | undefined;
+  let oauthProvider: OAuthTokenProvider | undefined;
+  if (store && hoopaiOptions.oauth) {
+    secrets.add(hoopaiOptions.oauth.clientSecret);
+    const api = new HoopaiOAuthApi(hoopaiTransport.http, hoopaiOptions.oauth, versions.oauth);
+    oauthProvider = new OAuthTokenProvider({
+      grants: api,
+      store,
+      locations: oauthLocations,
+      refreshAheadMs: hoopaiOptions.refreshAheadMs ?? 300_000,
+      installUrl: (locationId) => hoopaiOAuth?.installUrl(locationId),
+      newScope: () => hoopaiTransport.http.scope(),
+      secrets,
+      logger: hoopaiTransport.http.logger,
+    });
+    hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
+  }
+  const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger);
+  const hoopai = new HoopaiClient(
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
+    versions,
+    secrets,
+  );
+
+  return {
+    hoopr,
+    hoopai,
+    hoopaiOAuth,
+    async ready() {
+      if (store instanceof FileTokenStore) await store.verify();
+    },
+    async close() {
+      limiter.close();
+      await Promise.all([hooprTransport.dispatcher.close(), hoopaiTransport.dispatcher.close()]);
+    },
+  };
+}
+
+/** OAuth needs somewhere durable and encrypted for its pairs, except against the sandbox. */
+function tokenStoreFor(options: HoopaiOptions): TokenStore {
+  if (!options.oauth) throw new UpstreamConfigError('HoopAI locations use OAuth, but no OAuth app (clientId, clientSecret, redirectUri) is configured');
+  const configured = options.tokenStore;
+  if (configured && 'compareAndSet' in configured) return configured;
+  if (configured?.key) return new FileTokenStore({ path: configured.path, key: configured.key });
+  if (options.sandbox) return new MemoryTokenStore();
+  throw new UpstreamConfigError('HoopAI OAuth needs an encrypted token store: configure a 32-byte token store key (refusing to keep OAuth tokens in plaintext)');
+}

@@ -1,0 +1,202 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { CallScope } from '../http/call-scope';
+import { RateLimitedError } from '../http/errors';
+import { readRateLimitHeaders } from './headers';
+import { WindowBucket } from './window-bucket';
+
+export interface RateLimitTuning {
+  /** Requests per location per interval. Default 100 (HoopAI's burst limit). */
+  perWindow: number;
+  /** Interval, ms, until the upstream reports its own. Default 10000. */
+  windowMs: number;
+  /** Requests per location per day. Default 200000. */
+  daily: number;
+  /** Callers that may wait per location; more fail at once with RATE_LIMITED. Default 500. */
+  maxQueue: number;
+}
+
+export const DEFAULT_RATE_LIMIT_TUNING: RateLimitTuning = { perWindow: 100, windowMs: 10_000, daily: 200_000, maxQueue: 500 };
+
+/** A started request's hold on its location's budget. Settle it exactly once. */
+export interface RateLimitPermit {
+  /**
+   * The upstream answered (or may have received the request): the request counts, and the
+   * answer's headers recalibrate the budget. For a 429, returns how long to back off.
+   */
+  answered(headers: IncomingHttpHeaders | undefined, status: number | undefined): number | undefined;
+  /** The request never reached the upstream: give the slot back. */
+  unused(): void;
+}
+
+interface Waiter {
+  scope: CallScope;
+  grant(): void;
+  refuse(error: unknown): void;
+}
+
+interface Location {
+  bucket: WindowBucket;
+  queue: Waiter[];
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Per-location limiter in front of HoopAI, so the gateway never causes a 429 itself.
+ * Callers over the budget wait in a bounded FIFO queue; one whose deadline cannot be met
+ * fails at once with RATE_LIMITED and the time after which a retry could pass. The
+ * interval budget is `WindowBucket`; the daily budget is rate-limiter-flexible's memory
+ * limiter (a fixed 24 h window is fine at that scale), corrected from
+ * `X-RateLimit-Daily-Remaining`.
+ */
+export class LocationRateLimiter {
+  private readonly locations = new Map<string, Location>();
+  private readonly daily: RateLimiterMemory;
+
+  constructor(
+    private readonly tuning: RateLimitTuning,
+    private readonly logger: Logger,
+  ) {
+    this.daily = new RateLimiterMemory({ points: tuning.daily, duration: 86_400 });
+  }
+
+  async acquire(locationId: string, scope: CallScope): Promise<RateLimitPermit> {
+    const location = this.location(locationId);
+    const { bucket, queue } = location;
+    const now = Date.now();
+    if (queue.length === 0 && bucket.free(now) > 0) {
+      bucket.take();
+    } else {
+      if (queue.length >= this.tuning.maxQueue) throw this.limited(locationId, bucket.slotTime(queue.length, now), 'queue full');
+      const start = bucket.slotTime(queue.length, now);
+      if (start !== undefined && start > scope.deadline) throw this.limited(locationId, start, 'over budget');
+      await this.wait(locationId, location, scope);
+    }
+    await this.chargeDaily(locationId, location);
+    return this.permit(locationId, location);
+  }
+
+  /** Refuses every waiting caller; used when the gateway shuts down. */
+  close(): void {
+    for (const [locationId, location] of this.locations) {
+      clearTimeout(location.timer);
+      for (const waiter of location.queue.splice(0)) waiter.refuse(this.limited(locationId, undefined, 'shutting down'));
+    }
+  }
+
+  private location(locationId: string): Location {
+    let location = this.locations.get(locationId);
+    if (!location) {
+      const { perWindow, windowMs } = this.tuning;
+      location = { bucket: new WindowBucket(perWindow, perWindow, windowMs), queue: [] };
+      this.locations.set(locationId, location);
+    }
+    return location;
+  }
+
+  private wait(locationId: string, location: Location, scope: CallScope): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const index = location.queue.indexOf(waiter);
+        if (index >= 0) location.queue.splice(index, 1);
+        reject(scope.cancelledByCaller ? scope.abortError() : this.limited(locationId, location.bucket.slotTime(0, Date.now()), 'deadline'));
+      };
+      const waiter: Waiter = {
+        scope,
+        grant: () => {
+          scope.signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        refuse: (error) => {
+          scope.signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      scope.signal.addEventListener('abort', onAbort, { once: true });
+      location.queue.push(waiter);
+      this.drain(locationId, location);
+    });
+  }
+
+  /** Starts waiters that fit, turns away those that cannot make their deadline, and re-arms the timer. */
+  private drain(locationId: string, location: Location): void {
+    const { bucket, queue } = location;
+    clearTimeout(location.timer);
+    location.timer = undefined;
+    const now = Date.now();
+    while (queue.length > 0 && bucket.free(now) > 0) {
+      bucket.take();
+      queue.shift()!.grant();
+    }
+    for (let position = 0; position < queue.length; ) {
+      const start = bucket.slotTime(position, now);
+      if (start !== undefined && start > queue[position]!.scope.deadline) {
+        queue.splice(position, 1)[0]!.refuse(this.limited(locationId, start, 'over budget'));
+      } else {
+        position++;
+      }
+    }
+    const next = queue.length > 0 ? bucket.nextChange(now) : undefined;
+    if (next !== undefined) location.timer = setTimeout(() => this.drain(locationId, location), Math.max(1, next - now));
+  }
+
+  private async chargeDaily(locationId: string, location: Location): Promise<void> {
+    try {
+      await this.daily.consume(locationId);
+    } catch (rejection) {
+      location.bucket.release();
+      this.drain(locationId, location);
+      if (rejection instanceof RateLimiterRes) throw this.limited(locationId, Date.now() + rejection.msBeforeNext, 'daily budget spent');
+      throw rejection;
+    }
+  }
+
+  private permit(locationId: string, location: Location): RateLimitPermit {
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('rate-limit permit settled twice');
+      settled = true;
+    };
+    return {
+      answered: (headers, status) => {
+        settle();
+        const now = Date.now();
+        const report = readRateLimitHeaders(headers);
+        location.bucket.answered(now, report);
+        if (report.dailyRemaining !== undefined) this.correctDaily(locationId, report.dailyRemaining);
+        let backoffMs: number | undefined;
+        if (status === 429) {
+          // No Retry-After is documented: wait one interval, plus jitter so instances do not return together.
+          backoffMs = Math.round(location.bucket.windowMs * (1 + 0.2 * Math.random()));
+          location.bucket.block(now, backoffMs);
+          this.logger.warn({ locationId, backoffMs }, 'HoopAI answered 429; backing off');
+        }
+        this.drain(locationId, location);
+        return backoffMs;
+      },
+      unused: () => {
+        settle();
+        location.bucket.release();
+        void this.daily.reward(locationId, 1);
+        this.drain(locationId, location);
+      },
+    };
+  }
+
+  private correctDaily(locationId: string, reportedRemaining: number): void {
+    this.daily
+      .get(locationId)
+      .then((state) => {
+        const believedRemaining = this.tuning.daily - (state?.consumedPoints ?? 0);
+        if (reportedRemaining < believedRemaining) return this.daily.penalty(locationId, believedRemaining - reportedRemaining);
+        return undefined;
+      })
+      .catch((error: unknown) => this.logger.error({ err: error, locationId }, 'daily budget correction failed'));
+  }
+
+  private limited(locationId: string, startAt: number | undefined, reason: string): RateLimitedError {
+    const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.tuning.windowMs) - Date.now()));
+    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason}`, { upstream: 'hoopai' }, retryAfterMs);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { SecretRegistry } from '../../logger';
+import type { CallScope } from '../http/call-scope';
+import { freshUntil } from './freshness';
+import { SingleFlight } from './single-flight';
+import type { TokenProvider } from './token-provider';
+
+export interface IssuedToken {
+  accessToken: string;
+  /** Lifetime the upstream announced, seconds. */
+  expiresInSeconds: number;
+}
+
+export interface ClientCredentialsOptions {
+  /** Asks the upstream for a new token (the scope is the refresh's own, not a caller's). */
+  issue(scope: CallScope): Promise<IssuedToken>;
+  /** A scope for one token request, independent of any caller's cancellation. */
+  newScope(): CallScope;
+  /** Stop handing out a token this long before it expires, ms. */
+  refreshAheadMs: number;
+  secrets: SecretRegistry;
+  logger: Logger;
+}
+
+/**
+ * One client-credentials token shared by every call (Hoopr): cached until shortly before
+ * it expires; exactly one token request in flight however many callers wait.
+ */
+export class ClientCredentialsProvider implements TokenProvider {
+  private cached: { token: string; freshUntil: number } | undefined;
+  private readonly flight = new SingleFlight<string>();
+
+  constructor(private readonly options: ClientCredentialsOptions) {}
+
+  token(_key: string, scope: CallScope): Promise<string> {
+    if (this.cached && Date.now() < this.cached.freshUntil) return Promise.resolve(this.cached.token);
+    return scope.race(this.flight.run('', () => this.issue()));
+  }
+
+  renew(_key: string, rejected: string, scope: CallScope): Promise<string> {
+    // Another caller already replaced the rejected token: use the replacement.
+    if (this.cached && this.cached.token !== rejected) return Promise.resolve(this.cached.token);
+    return scope.race(this.flight.run('', () => this.issue()));
+  }
+
+  private async issue(): Promise<string> {
+    const obtainedAt = Date.now();
+    const issued = await this.options.issue(this.options.newScope());
+    this.options.secrets.add(issued.accessToken);
+    const expiresAt = obtainedAt + issued.expiresInSeconds * 1000;
+    this.cached = { token: issued.accessToken, freshUntil: freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs) };
+    this.options.logger.debug({ expiresInSeconds: issued.expiresInSeconds }, 'client-credentials token issued');
+    return issued.accessToken;
+  }
+}

@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const TOKEN_KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('runs both upstreams on the sandbox when nothing is configured', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.hoopr).toEqual({ sandbox: true, sandboxPort: 4010 });
+    expect(config.hoopai).toMatchObject({ sandbox: true, sandboxPort: 4020, rateLimitPer10s: 100, rateLimitDaily: 200_000 });
+    expect(config.hoopai.versions).toEqual({ contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28' });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', HOOPR_BASE_URL: '' }).hoopr.sandbox).toBe(true);
+  });
+
+  it('names the variable and what it expects for malformed values', () => {
+    expect(problemsOf({ PORT: 'eighty' })).toEqual(['PORT: expected a port number']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: expected a port from 0 to 65535']);
+    expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: expected one of fatal, error, warn, info/);
+    expect(problemsOf({ HOOPR_BASE_URL: 'hoopr.example' })).toEqual(['HOOPR_BASE_URL: expected an absolute http(s) URL']);
+    expect(problemsOf({ HOOPAI_VERSION_CONTACTS: 'v2' })).toEqual(['HOOPAI_VERSION_CONTACTS: expected a date like 2021-07-28']);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ PORT: '-1', REQUEST_TIMEOUT_MS: '0', HOOPR_SANDBOX_PORT: 'x' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'REQUEST_TIMEOUT_MS', 'HOOPR_SANDBOX_PORT']);
+  });
+
+  it('requires Hoopr credentials with a Hoopr base URL, and checks the secret prefix', () => {
+    expect(problemsOf({ HOOPR_BASE_URL: 'https://b2b.hoopr.example' })).toEqual([
+      'HOOPR_CLIENT_ID: required when HOOPR_BASE_URL is set (your Hoopr client id)',
+      'HOOPR_CLIENT_SECRET: required when HOOPR_BASE_URL is set (hpr_test_… or hpr_live_…)',
+    ]);
+    expect(problemsOf({ HOOPR_CLIENT_SECRET: 'sk_wrong' })).toEqual([
+      'HOOPR_CLIENT_SECRET: expected a Hoopr secret starting hpr_test_ or hpr_live_',
+    ]);
+    const live = loadConfig({
+      HOOPR_BASE_URL: 'https://b2b.hoopr.example/',
+      HOOPR_CLIENT_ID: 'acme',
+      HOOPR_CLIENT_SECRET: 'hpr_live_abc',
+    });
+    expect(live.hoopr).toEqual({ sandbox: false, baseUrl: 'https://b2b.hoopr.example', clientId: 'acme', clientSecret: 'hpr_live_abc' });
+    expect(live.host).toBe('0.0.0.0');
+  });
+
+  it('refuses live-only HoopAI settings without a HoopAI base URL', () => {
+    expect(problemsOf({ HOOPAI_PRIVATE_INTEGRATION_KEYS: 'loc1:pit-1' })[0]).toMatch(
+      /^HOOPAI_PRIVATE_INTEGRATION_KEYS: set, but HOOPAI_BASE_URL is not/,
+    );
+  });
+
+  it('parses private integration keys and never echoes a key in an error', () => {
+    const config = loadConfig({
+      HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+      HOOPAI_PRIVATE_INTEGRATION_KEYS: 'locA:pit-aaa, locB:pit-bbb',
+    });
+    expect(config.hoopai.sandbox === false && config.hoopai.privateKeys).toEqual({ locA: 'pit-aaa', locB: 'pit-bbb' });
+
+    const problems = problemsOf({
+      HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+      HOOPAI_PRIVATE_INTEGRATION_KEYS: 'locA:pit-secret-1,pit-secret-2,locA:pit-secret-3',
+    });
+    expect(problems).toEqual([
+      'HOOPAI_PRIVATE_INTEGRATION_KEYS: entry 2 is not locationId:key',
+      'HOOPAI_PRIVATE_INTEGRATION_KEYS: location locA is listed twice',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/pit-secret/);
+  });
+
+  it('requires credentials for at least one location with a HoopAI base URL', () => {
+    expect(problemsOf({ HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com' })[0]).toMatch(
+      /^HOOPAI_PRIVATE_INTEGRATION_KEYS: HOOPAI_BASE_URL is set but no location has credentials/,
+    );
+  });
+
+  it('refuses OAuth outside the sandbox without the app settings and an encryption key', () => {
+    const problems = problemsOf({ HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com', HOOPAI_OAUTH_LOCATIONS: 'locA' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'HOOPAI_OAUTH_CLIENT_ID',
+      'HOOPAI_OAUTH_CLIENT_SECRET',
+      'HOOPAI_OAUTH_REDIRECT_URI',
+      'TOKEN_STORE_KEY',
+    ]);
+    expect(problemsOf({ TOKEN_STORE_KEY: 'c2hvcnQ=' })).toEqual([
+      'TOKEN_STORE_KEY: expected 32 random bytes, base64-encoded (openssl rand -base64 32)',
+    ]);
+  });
+
+  it('accepts a complete OAuth set-up', () => {
+    const config = loadConfig({
+      HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+      HOOPAI_OAUTH_LOCATIONS: 'locA,locB',
+      HOOPAI_OAUTH_CLIENT_ID: 'app',
+      HOOPAI_OAUTH_CLIENT_SECRET: 'app-secret',
+      HOOPAI_OAUTH_REDIRECT_URI: 'https://gw.example/oauth/callback',
+      TOKEN_STORE_KEY: TOKEN_KEY,
+    });
+    if (config.hoopai.sandbox) throw new Error('expected live HoopAI');
+    expect(config.hoopai.oauth).toMatchObject({ clientId: 'app', locationIds: ['locA', 'locB'] });
+    expect(config.hoopai.oauth?.consentUrl).toBe('https://marketplace.leadconnectorhq.com/v2/oauth/chooselocation');
+    expect(config.hoopai.tokenStore.key?.length).toBe(32);
+  });
+});
+
+describe('npm start with a bad configuration', () => {
+  it('exits 1 with a message naming the variable, and no stack trace', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: 'eighty', HOOPR_CLIENT_SECRET: 'sk_oops' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT: expected a port number');
+    expect(result.stderr).toContain('HOOPR_CLIENT_SECRET: expected a Hoopr secret starting hpr_test_ or hpr_live_');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr + result.stdout).not.toContain('sk_oops');
+  });
+});
