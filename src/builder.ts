@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context';
+import { type DecodedGlobalId, decodeGlobalId, encodeGlobalId, malformedId } from './schema/global-id';
 
 /** The one SchemaBuilder. Configures plugins and scalar types; defines no types itself. */
 export const builder = new SchemaBuilder<{
@@ -17,7 +18,42 @@ export const builder = new SchemaBuilder<{
     // Relay global IDs are opaque base64 (DESIGN.md); clients must not parse them.
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true },
-    nodesQueryOptions: { nullable: false },
+    nodeQueryOptions: { nullable: true, description: 'Any object by its global id; null when no such object exists.' },
+    // `[Node]!`: a missing or failing id is a null in its position, never a failed list.
+    nodesQueryOptions: {
+      nullable: { list: false, items: true },
+      description: 'Objects by global id, in the order asked; null where no such object exists.',
+    },
+    nodeTypeOptions: { description: 'An object with a global id: refetch it with `node(id:)`.' },
+    idFieldOptions: { description: 'Global id: opaque; pass it back as is to `node`, `nodes` or a field taking this type.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in its list.' },
+    hasNextPageFieldOptions: { description: 'Whether the list has edges after this page.' },
+    hasPreviousPageFieldOptions: { description: 'Whether the list has edges before this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first edge of the page (pass as `before` to page backwards); null when empty.' },
+    endCursorFieldOptions: { description: 'Cursor of the last edge of the page (pass as `after` to page forwards); null when empty.' },
+    cursorFieldOptions: { description: 'Opaque position of this edge, for `after` or `before` on the same field with the same arguments.' },
+    edgesFieldOptions: { description: 'The edges of this page, in list order.' },
+    pageInfoFieldOptions: { description: 'Where this page sits in the list.' },
+    nodeFieldOptions: { description: 'The object at this position.' },
+    firstArgOptions: { description: 'How many edges to return from the start of the window (1–100).' },
+    afterArgOptions: { description: 'Return edges after this cursor.' },
+    lastArgOptions: { description: 'How many edges to return from the end of the window (1–100).' },
+    beforeArgOptions: { description: 'Return edges before this cursor.' },
+    encodeGlobalID: (typename, id) => encodeGlobalId(typename, id),
+    // Anything that is not the id of a type `node` can load is BAD_USER_INPUT, before any
+    // upstream call; a well-formed id of a loadable type that does not exist resolves to null.
+    decodeGlobalID: (globalID): DecodedGlobalId => {
+      const decoded = decodeGlobalId(globalID);
+      if (!isLoadableNodeType(decoded.typename)) throw malformedId(globalID);
+      return decoded;
+    },
   },
 });
+
+function isLoadableNodeType(typename: string): boolean {
+  if (!builder.configStore.hasImplementation(typename)) return false;
+  const config = builder.configStore.getTypeConfig(typename);
+  if (config.graphqlKind !== 'Object') return false;
+  const options = config.pothosOptions as Record<string, unknown>;
+  return ['loadOne', 'loadMany', 'loadWithoutCache', 'loadManyWithoutCache'].some((loader) => typeof options[loader] === 'function');
+}

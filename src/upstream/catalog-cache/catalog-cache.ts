@@ -17,8 +17,8 @@ export interface CatalogCacheOptions {
   clock?: () => number;
 }
 
-export const DEFAULT_CATALOG_CACHE_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_STREAM_MARGIN_MS = 5 * 60_000;
+const DEFAULT_CATALOG_CACHE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_STREAM_MARGIN_MS = 5 * 60_000;
 const DEFAULT_TTL_MS = { track: 10 * 60_000, artist: 60 * 60_000, filter: 60 * 60_000 };
 
 type Entry =

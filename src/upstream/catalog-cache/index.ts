@@ -3,7 +3,7 @@ import { CachedCatalog } from './cached-catalog';
 import { CatalogCache, type CatalogMode } from './catalog-cache';
 
 export { CachedCatalog, isArtistHit, isTrackHit } from './cached-catalog';
-export { CatalogCache, DEFAULT_CATALOG_CACHE_BYTES, DEFAULT_STREAM_MARGIN_MS, type CatalogCacheOptions, type CatalogMode } from './catalog-cache';
+export { CatalogCache, type CatalogCacheOptions, type CatalogMode } from './catalog-cache';
 export { signedUrlExpiresAt } from './signed-url-expiry';
 
 /**

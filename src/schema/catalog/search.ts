@@ -1,0 +1,75 @@
+import { builder } from '../../builder';
+import { ErrorCode, gatewayError } from '../../errors';
+import { isArtistHit, isTrackHit } from '../../upstream/catalog-cache/index';
+import type { HooprArtist, HooprSearchItem, HooprTrack } from '../../upstream/index';
+import { type Connection, connectionFromPages } from '../pagination/index';
+import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
+import { primeArtist, primeTrack } from './loaders';
+import { catalogPageLimits } from './page-limits';
+import { ArtistRef, TrackRef } from './refs';
+
+const SearchResultUnion = builder.unionType('SearchResult', {
+  description: 'A search hit: a track or an artist.',
+  types: [TrackRef, ArtistRef],
+  resolveType: (hit) => ((hit as { kind?: string }).kind === 'artist' ? ArtistRef : TrackRef),
+});
+
+const SearchResultConnectionRef = builder.connectionObject(
+  {
+    type: SearchResultUnion,
+    name: 'SearchResultConnection',
+    description: 'A page of search hits: matching artists first, then matching tracks.',
+    // A hit of a kind this API does not know yet keeps its place (positions stay exact) as a null node.
+    nodeNullable: true,
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'How many hits the whole search holds, as Hoopr reports it.',
+        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount,
+      }),
+    }),
+  },
+  { name: 'SearchResultEdge', description: 'A search hit, with the cursor of its position.' },
+);
+
+builder.queryField('search', (t) =>
+  t.connection(
+    {
+      type: SearchResultUnion,
+      nodeNullable: true,
+      description: 'Search artists (by name) and tracks (by name, slug and tags), case-insensitively (max 100 per page).',
+      args: { query: t.arg.string({ required: true, description: 'The text to look for, e.g. "drive".' }) },
+      resolve: (_, args, ctx) => {
+        requireCatalogRead(ctx);
+        const text = args.query.trim();
+        if (text === '') throw gatewayError(ErrorCode.BAD_USER_INPUT, '`query` must not be blank.');
+        const catalog = catalogOf(ctx);
+        return resolvingUpstream(() =>
+          connectionFromPages(args, {
+            kind: 'search',
+            scope: { query: text },
+            limits: catalogPageLimits(ctx.services.upstreams.hoopr).search,
+            signal: ctx.signal,
+            fetchPage: async (page, pageSize, signal) => {
+              const answer = await catalog.search({ q: text, page, pageSize }, { signal });
+              const items = answer.items.map((hit) => knownHit(ctx, hit));
+              return { items, total: answer.totalRecords, page: answer.currentPage, pageSize: answer.pageSize };
+            },
+          }),
+        );
+      },
+    },
+    SearchResultConnectionRef,
+  ),
+);
+
+function knownHit(ctx: Parameters<typeof primeTrack>[0], hit: HooprSearchItem): HooprTrack | HooprArtist | null {
+  if (isTrackHit(hit)) {
+    primeTrack(ctx, hit);
+    return hit;
+  }
+  if (isArtistHit(hit)) {
+    primeArtist(ctx, hit);
+    return hit;
+  }
+  return null;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { signStreamUrl } from '../src/sandbox/hoopr/stream-signing';
+import { artistRoleOf, filterTypeOf, trackTypeOf } from '../src/schema/catalog/catalog-enums';
+import { bpmOf } from '../src/schema/catalog/track-fields';
+import { CatalogCache, signedUrlExpiresAt } from '../src/upstream/catalog-cache/index';
+import type { HooprTrack } from '../src/upstream/index';
+
+/** The cross-request catalog cache and the quirk readers, without a network. */
+
+const ORIGIN = 'http://127.0.0.1:4010';
+const MINUTE = 60_000;
+
+function trackSignedAt(id: string, signedAt: Date, extra: Partial<HooprTrack> = {}): HooprTrack {
+  return {
+    id,
+    name: `Track ${id}`,
+    slug: `track-${id}`,
+    type: 'music',
+    artists: [{ id: `artist-of-${id}`, name: 'Nova', role: 'COMPOSER', isPrimary: true }],
+    filters: [{ id: `filter-of-${id}`, name: 'Pop', slug: 'pop', type: 'genre' }],
+    streamUrl: signStreamUrl(ORIGIN, id, { signedAt }),
+    ...extra,
+  };
+}
+
+function cacheAt(start: number, options: Partial<ConstructorParameters<typeof CatalogCache>[0]> = {}) {
+  const clock = { now: start };
+  const cache = new CatalogCache({ mode: 'test', clock: () => clock.now, ...options });
+  return { cache, clock };
+}
+
+describe('signedUrlExpiresAt', () => {
+  it('reads X-Goog-Date plus X-Goog-Expires from a signed URL', () => {
+    const signedAt = new Date('2024-03-01T12:00:00Z');
+    expect(signedUrlExpiresAt(signStreamUrl(ORIGIN, 't1', { signedAt }))?.toISOString()).toBe('2024-03-01T12:30:00.000Z');
+    expect(signedUrlExpiresAt(signStreamUrl(ORIGIN, 't1', { signedAt, expiresSeconds: 60 }))?.toISOString()).toBe('2024-03-01T12:01:00.000Z');
+  });
+
+  it('is undefined when the expiry cannot be read', () => {
+    for (const url of [
+      'not a url',
+      `${ORIGIN}/a.mp3`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20241301T120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z&X-Goog-Expires=-5`,
+    ]) {
+      expect(signedUrlExpiresAt(url), url).toBeUndefined();
+    }
+  });
+});
+
+describe('CatalogCache', () => {
+  it('serves a track until its stream URL has less than 5 minutes left', () => {
+    const signedAt = Date.parse('2024-03-01T12:00:00Z');
+    const { cache, clock } = cacheAt(signedAt, { ttlMs: { track: 60 * MINUTE } });
+    cache.rememberTrack(trackSignedAt('t1', new Date(signedAt)));
+    clock.now = signedAt + 24 * MINUTE;
+    expect(cache.track('t1')?.id).toBe('t1');
+    clock.now = signedAt + 25 * MINUTE + 1;
+    expect(cache.track('t1')).toBeUndefined();
+  });
+
+  it('does not keep a track whose URL is already too close to expiry, or whose expiry is unreadable', () => {
+    const now = Date.parse('2024-03-01T12:00:00Z');
+    const { cache } = cacheAt(now);
+    cache.rememberTrack(trackSignedAt('late', new Date(now - 26 * MINUTE)));
+    cache.rememberTrack(trackSignedAt('odd', new Date(now), { streamUrl: `${ORIGIN}/a.mp3?unsigned=1` }));
+    cache.rememberTrack(trackSignedAt('silent', new Date(now), { streamUrl: undefined }));
+    expect(cache.track('late')).toBeUndefined();
+    expect(cache.track('odd')).toBeUndefined();
+    expect(cache.track('silent')?.id).toBe('silent');
+  });
+
+  it('expires entries by their TTL', () => {
+    const now = Date.parse('2024-03-01T12:00:00Z');
+    const { cache, clock } = cacheAt(now, { ttlMs: { track: 2 * MINUTE, filter: 3 * MINUTE } });
+    cache.rememberTrack(trackSignedAt('t1', new Date(now)));
+    clock.now = now + 2 * MINUTE + 1;
+    expect(cache.track('t1')).toBeUndefined();
+    expect(cache.filter('filter-of-t1')?.slug).toBe('pop');
+    clock.now = now + 3 * MINUTE + 1;
+    expect(cache.filter('filter-of-t1')).toBeUndefined();
+  });
+
+  it('remembers embedded credits and filters, and never lets a credit replace a complete artist', () => {
+    const now = Date.now();
+    const { cache } = cacheAt(now);
+    cache.rememberTrack(trackSignedAt('t1', new Date(now)));
+    expect(cache.artist('artist-of-t1')).toEqual({ id: 'artist-of-t1', name: 'Nova' });
+    expect(cache.artist('artist-of-t1', { complete: true })).toBeUndefined();
+    expect(cache.trackIdForSlug('track-t1')).toBe('t1');
+
+    cache.rememberArtist({ id: 'artist-of-t1', name: 'Nova', slug: 'nova', trackCount: 3 }, { complete: true });
+    cache.rememberTrack(trackSignedAt('t2', new Date(now), { artists: [{ id: 'artist-of-t1', name: 'Nova', role: 'SINGER', isPrimary: false }] }));
+    expect(cache.artist('artist-of-t1', { complete: true })).toEqual({ id: 'artist-of-t1', name: 'Nova', slug: 'nova', trackCount: 3 });
+  });
+
+  it('stays within its byte bound, dropping the least recently used entries', () => {
+    const now = Date.now();
+    const { cache } = cacheAt(now, { maxSizeBytes: 4_000 });
+    for (let index = 0; index < 40; index++) cache.rememberFilter({ id: `f${index}`, name: `Filter ${index}`, slug: `filter-${index}`, type: 'genre' });
+    const kept = Array.from({ length: 40 }, (_, index) => cache.filter(`f${index}`)).filter((filter) => filter !== undefined);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(40);
+    expect(cache.filter('f39')?.slug).toBe('filter-39');
+    expect(cache.filter('f0')).toBeUndefined();
+  });
+});
+
+describe('quirk readers', () => {
+  it('reads bpm as an Int when it is a number, null otherwise', () => {
+    expect(['120', ' 98 ', '120.5', 'N/A', '90-120', 'varies', '', undefined].map(bpmOf)).toEqual([120, 98, 121, null, null, null, null, null]);
+  });
+
+  it('maps open-ended upstream strings onto enums with an UNKNOWN fallback', () => {
+    expect([trackTypeOf('music'), trackTypeOf('SFX'), trackTypeOf('loop'), trackTypeOf(undefined)]).toEqual(['MUSIC', 'SFX', 'UNKNOWN', 'UNKNOWN']);
+    expect([artistRoleOf('COMPOSER'), artistRoleOf('featured_artist'), artistRoleOf('WHISTLER')]).toEqual(['COMPOSER', 'FEATURED_ARTIST', 'UNKNOWN']);
+    expect([filterTypeOf('genre'), filterTypeOf('tempo'), filterTypeOf('hasOwnProperty')]).toEqual(['GENRE', 'UNKNOWN', 'UNKNOWN']);
+  });
+});
