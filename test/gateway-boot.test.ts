@@ -30,6 +30,10 @@ describe('the gateway on its built-in sandbox', () => {
         locations: SANDBOX_LOCATIONS.map((l) => ({ id: l.id, name: l.name })),
       },
     });
+    // catalogMode is what Hoopr's token answer says: one grant, then the cached token.
+    await graphql(gateway.graphqlUrl, '{ viewer { catalogMode } }');
+    const stats = (await (await fetch(`${gateway.sandboxes.hoopr!.url}/__sandbox/stats`)).json()) as { tokenGrants: number };
+    expect(stats.tokenGrants).toBe(1);
   });
 
   it('limits a per-location sandbox key to its location', async () => {

@@ -30,7 +30,16 @@ const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
     catalogMode: t.string({
       nullable: true,
       description: 'The Hoopr catalog mode behind this gateway: "test" (hpr_test_ credentials) or "live".',
-      resolve: (_, __, ctx) => ctx.services.catalogMode,
+      // As Hoopr's token answer states it (the cached token costs no call); if Hoopr cannot be
+      // reached, the mode the configured secret implies, so `viewer` never fails on Hoopr.
+      resolve: async (_, __, ctx) => {
+        try {
+          const token = await ctx.services.upstreams.hoopr.issueToken({ signal: ctx.signal });
+          return token.mode ?? ctx.services.catalogMode;
+        } catch {
+          return ctx.services.catalogMode;
+        }
+      },
     }),
   }),
 });
