@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context';
 import { type DecodedGlobalId, decodeGlobalId, encodeGlobalId, malformedId } from './schema/global-id';
@@ -12,8 +13,11 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [RelayPlugin, DataloaderPlugin],
+  // The errors plugin must come before the dataloader plugin (its documented requirement).
+  plugins: [RelayPlugin, ErrorsPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
+  // Typed error results only where a field lists its error types (the mutations); no defaults.
+  errors: { defaultTypes: [] },
   relay: {
     // Relay global IDs are opaque base64 (DESIGN.md); clients must not parse them.
     clientMutationId: 'omit',

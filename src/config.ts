@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -32,6 +33,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Deadline for one GraphQL request's upstream work, in ms. */
   requestTimeoutMs: number;
+  /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
+  auth: AuthConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -115,6 +118,7 @@ const envSchema = z.object({
       message: '32 random bytes, base64-encoded (openssl rand -base64 32)',
     }),
 
+  ...authEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -148,12 +152,14 @@ function build(env: Env, problems: string[]): GatewayConfig {
   const hoopr = buildHoopr(env, problems);
   const hoopai = buildHoopai(env, problems);
   const allSandbox = hoopr.sandbox && hoopai.sandbox;
+  const auth = buildAuthConfig(env, problems, hoopai.sandbox ? undefined : credentialedLocations(hoopai));
   return {
     port: env.PORT,
     // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
     host: env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    auth,
     hoopr,
     hoopai,
   };
@@ -240,6 +246,11 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       key: env.TOKEN_STORE_KEY ? Buffer.from(env.TOKEN_STORE_KEY, 'base64') : undefined,
     },
   };
+}
+
+function credentialedLocations(hoopai: GatewayConfig['hoopai']): string[] {
+  if (hoopai.sandbox) return [];
+  return [...Object.keys(hoopai.privateKeys), ...(hoopai.oauth?.locationIds ?? [])];
 }
 
 /** `locationId:key,locationId:key` → map. Never echoes a key back in an error. */

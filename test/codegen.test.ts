@@ -48,6 +48,8 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   TrackDetail: { slug: seedTrack.slug },
 };
 const LOCATION_ID = SANDBOX_LOCATIONS[0]!.id;
+VARIABLES.ContactSearch = { locationId: LOCATION_ID, first: 5 };
+VARIABLES.Inbox = { locationId: LOCATION_ID, first: 5 };
 
 interface ExampleOperation {
   file: string;
@@ -161,6 +163,16 @@ beforeAll(async () => {
   gateway = await startSandboxGateway();
   const { hoopClient } = await import('../examples/client/hoop-client');
   client = hoopClient(gateway.graphqlUrl, 'sandbox-dev-key');
+  // The write examples need real ids: a contact of the location and a catalog track.
+  const ids = await client.request<{
+    contacts: { edges: { node: { id: string } }[] };
+    tracks: { edges: { node: { id: string } }[] };
+  }>(`query ($locationId: ID) { contacts(locationId: $locationId, first: 1) { edges { node { id } } } tracks(first: 1) { edges { node { id } } } }`, {
+    locationId: LOCATION_ID,
+  });
+  const contactId = ids.contacts.edges[0]!.node.id;
+  VARIABLES.SendMessage = { contactId, message: 'Hello from the codegen example test' };
+  VARIABLES.ShareTrack = { contactId, trackId: ids.tracks.edges[0]!.node.id };
 }, 120_000);
 afterAll(async () => {
   await gateway?.close(1_000);

@@ -120,6 +120,62 @@ describe('loadConfig', () => {
   });
 });
 
+const KEY_HASH = 'a'.repeat(64);
+
+describe('loadConfig: callers', () => {
+  it('accepts no callers at all (sandbox keys only) and parses hashed API keys', () => {
+    expect(loadConfig({}).auth).toEqual({ apiKeys: [], jwt: undefined });
+    const config = loadConfig({
+      API_KEYS: JSON.stringify([{ name: 'web', sha256: KEY_HASH.toUpperCase(), scopes: ['crm:read'], locations: ['locA'] }]),
+    });
+    expect(config.auth.apiKeys).toEqual([{ name: 'web', sha256: KEY_HASH, scopes: ['crm:read'], locationIds: ['locA'] }]);
+  });
+
+  it('names the entry and field of a malformed API key, never its value', () => {
+    expect(problemsOf({ API_KEYS: 'web:secret' })).toEqual(['API_KEYS: expected a JSON array of {"name", "sha256", "scopes", "locations"}']);
+    const problems = problemsOf({
+      API_KEYS: JSON.stringify([{ name: 'web', sha256: 'plain-secret-key', scopes: ['crm:admin'] }]),
+    });
+    expect(problems).toEqual([
+      'API_KEYS: entry 1 field sha256: expected the SHA-256 of the key, 64 hex digits',
+      expect.stringMatching(/^API_KEYS: entry 1 field scopes\.0: expected /),
+    ]);
+    expect(problems.join('\n')).not.toContain('plain-secret-key');
+    expect(problemsOf({ API_KEYS: JSON.stringify([{ name: 'a', sha256: KEY_HASH, scopes: ['crm:read'] }, { name: 'b', sha256: KEY_HASH, scopes: ['crm:read'] }]) })).toEqual([
+      'API_KEYS: entry 2 (b) repeats the hash of an earlier key',
+    ]);
+  });
+
+  it('outside sandbox mode, refuses a key for a location without HoopAI credentials', () => {
+    const problems = problemsOf({
+      HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+      HOOPAI_PRIVATE_INTEGRATION_KEYS: 'locA:pit-a',
+      API_KEYS: JSON.stringify([{ name: 'web', sha256: KEY_HASH, scopes: ['crm:read'], locations: ['locA', 'locZ'] }]),
+    });
+    expect(problems).toEqual(['API_KEYS: entry 1 (web) grants location locZ, which has no HoopAI credentials']);
+  });
+
+  it('requires issuer and audience for JWTs, one key source, and a long enough secret', () => {
+    expect(problemsOf({ JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'JWT_ISSUER: required when JWTs are accepted (JWT_JWKS_URL or JWT_SECRET is set)',
+      'JWT_AUDIENCE: required when JWTs are accepted (JWT_JWKS_URL or JWT_SECRET is set)',
+    ]);
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual(['JWT_SECRET: expected a secret of at least 32 characters']);
+    expect(problemsOf({ JWT_ISSUER: 'https://idp.example' })).toEqual(['JWT_ISSUER: set, but neither JWT_JWKS_URL nor JWT_SECRET is']);
+    expect(
+      problemsOf({ JWT_SECRET: 'x'.repeat(32), JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }),
+    ).toEqual(['JWT_SECRET: set together with JWT_JWKS_URL; choose one']);
+    const config = loadConfig({ JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'hoop-gateway' });
+    expect(config.auth.jwt).toEqual({
+      jwksUrl: 'https://idp.example/jwks',
+      secret: undefined,
+      issuer: 'https://idp.example',
+      audience: 'hoop-gateway',
+      locationsClaim: 'locations',
+    });
+  });
+});
+
 describe('npm start with a bad configuration', () => {
   it('exits 1 with a message naming the variable, and no stack trace', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

@@ -60,6 +60,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const yoga = createGateway({
     services,
     sandboxLocationIds: config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined,
+    callers: config.auth,
     readiness: [originReachable('hoopr', hooprUrl), originReachable('hoopai', hoopaiUrl)],
     logger: yogaLogger(logger),
     structuredLogger: logger,

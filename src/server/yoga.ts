@@ -1,7 +1,8 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { authenticate } from '../auth/authenticate';
+import type { AuthConfig } from '../auth/auth-config';
+import { type AuthFailure, createAuthenticator } from '../auth/authenticate';
 import { createContext, type Context, type GatewayServices } from '../context';
 import { ErrorCode, gatewayError } from '../errors';
 import { schema } from '../schema/index';
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   services: GatewayServices;
   /** Set when HoopAI is the sandbox: enables the documented development keys. */
   sandboxLocationIds?: readonly string[];
+  /** Configured callers (hashed API keys, JWT); none when omitted. */
+  callers?: AuthConfig;
   readiness: readonly ReadinessCheck[];
   logger: YogaLogger;
   /** The structured logger for the gateway's own plugins. */
@@ -28,6 +31,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
   if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
+  const authenticate = createAuthenticator({ sandboxLocationIds: options.sandboxLocationIds, callers: options.callers });
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -44,19 +48,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     // The bundled GraphiQL: works offline and behind proxies that block public CDNs.
     renderGraphiQL,
     plugins,
-    context: ({ request }) => {
-      const auth = authenticate(request.headers.get('authorization'), {
-        sandboxLocationIds: options.sandboxLocationIds,
-      });
-      if (!auth.ok) {
-        throw gatewayError(
-          ErrorCode.UNAUTHENTICATED,
-          auth.reason === 'missing'
-            ? 'Missing credentials: send "Authorization: Bearer <api key>".'
-            : 'Invalid credentials: the API key is unknown or malformed.',
-        );
-      }
+    // No or bad credentials fail the whole request with HTTP 401, before any field runs.
+    context: async ({ request }) => {
+      const auth = await authenticate(request.headers.get('authorization'));
+      if (!auth.ok) throw gatewayError(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGES[auth.reason]);
       return createContext(auth.viewer, options.services, request.signal);
     },
   });
 }
+
+const UNAUTHENTICATED_MESSAGES: Record<AuthFailure, string> = {
+  missing: 'Missing credentials: send "Authorization: Bearer <api key or JWT>".',
+  invalid: 'Invalid credentials: the API key is unknown, or the token is malformed or not signed for this gateway.',
+  expired: 'Expired credentials: the token has expired; get a new one.',
+};

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { builder } from '../../builder';
+import type { Context } from '../../context';
+import { type CrmContact, toCrmContact } from '../../upstream/crm-cache/index';
+import { ErrorCode, gatewayError } from '../../errors';
+import { type HoopaiClient, type SearchContact, UpstreamRejectedError } from '../../upstream/index';
+import {
+  type Connection,
+  type ConnectionArguments,
+  connectionFromPages,
+  DEFAULT_WINDOW_SIZE,
+  invalidPaginationInput,
+  MAX_WINDOW_SIZE,
+  nativeCursor,
+  offsetCursor,
+  PageSizeLimits,
+  readNativeCursor,
+  readOffsetCursor,
+} from '../pagination/index';
+import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
+import { type ContactSearch, ContactFilterInput, contactSearchOf, ContactSortInput } from './contact-search-input';
+import { primeContact } from './loaders';
+import { ContactRef } from './refs';
+
+/**
+ * `contacts` over `POST /contacts/search`. HoopAI pages this list two ways: by page number,
+ * but only within its first 10,000 results, and by `searchAfter` (each hit's own sort
+ * values), without that limit but forwards only. So:
+ * - every cursor holds its edge's position AND its `searchAfter`;
+ * - paging forwards from a cursor (`after`) continues with `searchAfter`: one call per page,
+ *   at any depth, and stable when contacts are added in front of the position;
+ * - the first page and backward paging (`last`, `before`) use page numbers through the
+ *   pagination module; backward windows therefore reach only the first 10,000 results
+ *   (HoopAI refuses deeper pages: BAD_USER_INPUT). Beyond them, page forwards.
+ */
+
+const ContactCursor = z.object({
+  i: z.number().int().min(0),
+  sa: z.array(z.union([z.string(), z.number(), z.null()])).optional(),
+});
+type ContactPosition = z.infer<typeof ContactCursor>;
+
+/** HoopAI's documented cap on `pageLimit`; the pagination module learns anything stricter. */
+const limitsByClient = new WeakMap<HoopaiClient, PageSizeLimits>();
+function searchPageLimits(client: HoopaiClient): PageSizeLimits {
+  let limits = limitsByClient.get(client);
+  if (!limits) {
+    limits = new PageSizeLimits({ cap: 500 });
+    limitsByClient.set(client, limits);
+  }
+  return limits;
+}
+
+const ContactConnectionRef = builder.connectionObject(
+  {
+    type: ContactRef,
+    name: 'ContactConnection',
+    description: 'A page of contacts.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'How many contacts match, as HoopAI reports it.',
+        resolve: (connection) => (connection as unknown as Connection<CrmContact>).totalCount,
+      }),
+    }),
+  },
+  { name: 'ContactEdge', description: 'A contact in a list, with the cursor of its position.' },
+);
+
+export async function contactConnection(
+  ctx: Context,
+  args: ConnectionArguments,
+  locationId: string,
+  search: ContactSearch,
+): Promise<Connection<CrmContact>> {
+  const address = { kind: 'contacts', scope: { locationId, ...search } };
+  const after = args.after == null ? undefined : readNativeCursor('after', args.after, address, ContactCursor);
+  const before = args.before == null ? undefined : readNativeCursor('before', args.before, address, ContactCursor);
+  const backwardsOnly = args.last != null && args.first == null;
+  const connection =
+    after?.sa && !backwardsOnly
+      ? await pageAfter(ctx, args, locationId, search, address, { i: after.i, sa: after.sa }, before)
+      : await pageByNumber(ctx, args, locationId, search, address, after, before);
+  for (const edge of connection.edges) primeContact(ctx, edge.node);
+  return connection;
+}
+
+async function pageByNumber(
+  ctx: Context,
+  args: ConnectionArguments,
+  locationId: string,
+  search: ContactSearch,
+  address: { kind: string; scope: unknown },
+  after: ContactPosition | undefined,
+  before: ContactPosition | undefined,
+): Promise<Connection<CrmContact>> {
+  const client = crmOf(ctx).client;
+  const request = {
+    first: args.first,
+    last: args.last,
+    after: after && offsetCursor(address, after.i),
+    before: before && offsetCursor(address, before.i),
+  };
+  const byOffset = await resolvingUpstream(() =>
+    windowByNumber(
+      connectionFromPages<SearchContact>(request, {
+        ...address,
+        limits: searchPageLimits(client),
+        signal: ctx.signal,
+        fetchPage: async (page, pageSize, signal) => {
+          const answer = await client.searchContacts(locationId, { ...search, pageLimit: pageSize, page }, { ...callOptions(ctx), signal });
+          // HoopAI reports no page size: it serves the one asked (up to its cap of 500).
+          return { items: answer.contacts, total: answer.total, page, pageSize };
+        },
+      }),
+      args.last != null,
+    ),
+  );
+  const edges = byOffset.edges.map((edge) => {
+    const position = readOffsetCursor('cursor', edge.cursor, address);
+    return { cursor: nativeCursor(address, { i: position, sa: edge.node.searchAfter }), node: owned(locationId, edge.node) };
+  });
+  return { edges, pageInfo: { ...byOffset.pageInfo, ...endCursors(edges) }, totalCount: byOffset.totalCount };
+}
+
+async function pageAfter(
+  ctx: Context,
+  args: ConnectionArguments,
+  locationId: string,
+  search: ContactSearch,
+  address: { kind: string; scope: unknown },
+  after: Required<ContactPosition>,
+  before: ContactPosition | undefined,
+): Promise<Connection<CrmContact>> {
+  const first = windowSize('first', args.first ?? DEFAULT_WINDOW_SIZE);
+  const last = args.last == null ? undefined : windowSize('last', args.last);
+  if (before && before.i <= after.i) {
+    throw invalidPaginationInput('`after` must point to an edge in front of `before`; between these two cursors there is no edge.');
+  }
+  const answer = await resolvingUpstream(() =>
+    crmOf(ctx).client.searchContacts(locationId, { ...search, pageLimit: Math.max(first, 1), searchAfter: after.sa }, callOptions(ctx)),
+  );
+  const end = Math.min(before?.i ?? Number.POSITIVE_INFINITY, answer.total);
+  let placed = answer.contacts
+    .slice(0, first)
+    .map((hit, offset) => ({ hit, position: after.i + 1 + offset }))
+    .filter(({ position }) => position < end);
+  if (last !== undefined) placed = last === 0 ? [] : placed.slice(-last);
+  const edges = placed.map(({ hit, position }) => ({
+    cursor: nativeCursor(address, { i: position, sa: hit.searchAfter }),
+    node: owned(locationId, hit),
+  }));
+  const lastPosition = placed.at(-1)?.position ?? after.i;
+  return {
+    edges,
+    // `after` names an edge, so there is always one in front of this page.
+    pageInfo: { hasNextPage: lastPosition + 1 < end, hasPreviousPage: true, ...endCursors(edges) },
+    totalCount: answer.total,
+  };
+}
+
+/**
+ * A window placed from the end (`last`) that HoopAI refuses lies beyond its page-number
+ * limit: say so, instead of passing on the upstream's words about page numbers.
+ */
+async function windowByNumber<T>(work: Promise<T>, fromTheEnd: boolean): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!fromTheEnd || !(error instanceof UpstreamRejectedError)) throw error;
+    throw gatewayError(
+      ErrorCode.BAD_USER_INPUT,
+      'HoopAI serves contacts backwards (last/before) only within its first 10,000 results; page forwards with first/after instead.',
+      { upstreamMessages: [...error.upstreamMessages] },
+    );
+  }
+}
+
+function windowSize(argument: 'first' | 'last', value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_WINDOW_SIZE) {
+    throw invalidPaginationInput(`\`${argument}\` must be a whole number from 0 to ${MAX_WINDOW_SIZE}, got ${value}.`);
+  }
+  return value;
+}
+
+function endCursors(edges: { cursor: string }[]) {
+  return { startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
+}
+
+/** A search hit of another location would be a leak: it is refused, not shown. */
+function owned(locationId: string, hit: SearchContact): CrmContact {
+  const contact = toCrmContact(hit);
+  if (contact.locationId !== locationId) throw new Error('HoopAI search answered a contact of another location');
+  return contact;
+}
+
+builder.queryField('contacts', (t) =>
+  t.connection(
+    {
+      type: ContactRef,
+      description:
+        'Search the contacts of a location. Forwards (first/after) at any depth; backwards (last/before) within the first 10,000 results. `locationId` may be omitted when the caller has one location.',
+      args: {
+        locationId: t.arg.id({ description: 'The HoopAI location (see viewer.locations).' }),
+        query: t.arg.string({ description: 'Free text matched against name, email, company and phone (at most 75 characters).' }),
+        filter: t.arg({ type: ContactFilterInput, description: 'Conditions every contact must meet.' }),
+        sort: t.arg({ type: [ContactSortInput], description: 'Sort keys (at most two); newest first when absent.' }),
+      },
+      resolve: (_, args, ctx) => {
+        const locationId = chosenLocation(ctx, args.locationId == null ? undefined : String(args.locationId), 'crm:read');
+        return contactConnection(ctx, args, locationId, contactSearchOf(args.query, args.filter, args.sort));
+      },
+    },
+    ContactConnectionRef,
+  ),
+);

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { builder } from '../../builder';
+import type { Context } from '../../context';
+import { type CrmConversation, type CrmMessage, toCrmMessage } from '../../upstream/crm-cache/index';
+import { type Connection, type ConnectionArguments, nativeCursor, readNativeCursor } from '../pagination/index';
+import { callOptions, crmOf, resolvingUpstream } from './access';
+import { forwardPageSize } from './cursor-lists';
+import { locatedPayload } from './ids';
+import { ConversationRef, MessageRef } from './refs';
+
+const MessageConnectionRef = builder.connectionObject(
+  {
+    type: MessageRef,
+    name: 'MessageConnection',
+    description: 'A page of messages of one conversation, newest first. HoopAI reports no total for this list.',
+  },
+  { name: 'MessageEdge', description: 'A message in a conversation, with the cursor of its position.' },
+);
+
+/** The edge's message id: HoopAI continues after it (`lastMessageId`). */
+const MessageCursor = z.object({ m: z.string().min(1) });
+
+/**
+ * A forward connection over `GET /conversations/:id/messages`, newest first: one upstream
+ * call per page; `hasNextPage` is HoopAI's `nextPage`.
+ */
+export async function messageConnection(
+  ctx: Context,
+  conversation: CrmConversation,
+  args: ConnectionArguments,
+): Promise<Omit<Connection<CrmMessage>, 'totalCount'>> {
+  const size = forwardPageSize(args);
+  const address = { kind: 'messages', scope: { conversation: locatedPayload(conversation.locationId, conversation.id) } };
+  const after = args.after == null ? undefined : readNativeCursor('after', args.after, address, MessageCursor);
+  const page = await resolvingUpstream(() =>
+    crmOf(ctx).client.getMessages(
+      conversation.locationId,
+      conversation.id,
+      { limit: Math.max(size, 1), lastMessageId: after?.m },
+      callOptions(ctx),
+    ),
+  );
+  const edges = page.messages.slice(0, size).map((raw) => ({
+    cursor: nativeCursor(address, { m: raw.id }),
+    node: toCrmMessage(raw, conversation.locationId, conversation.id),
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: size === 0 ? page.messages.length > 0 : page.nextPage,
+      hasPreviousPage: after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+builder.objectField(ConversationRef, 'messages', (t) =>
+  t.connection(
+    {
+      type: MessageRef,
+      description: 'Messages of the conversation, newest first (first/after, max 100).',
+      resolve: (conversation, args, ctx) => messageConnection(ctx, conversation, args),
+    },
+    MessageConnectionRef,
+  ),
+);

@@ -1,0 +1,32 @@
+import type { Context } from '../../../context';
+import { idempotencyFor } from '../../../upstream/crm-cache/index';
+import { crmOf } from '../access';
+import { outcomeUnknown } from './errors';
+
+/**
+ * Runs a mutation's write at most once per idempotency key: the same key from the same
+ * caller, for the same mutation and location, within 24 h, answers the first result (with
+ * `replayed: true`). Without a key, the write simply runs.
+ */
+export async function oncePerKey<T extends object>(
+  ctx: Context,
+  mutation: string,
+  locationId: string,
+  idempotencyKey: string | null | undefined,
+  input: unknown,
+  write: () => Promise<T>,
+): Promise<T & { replayed: boolean }> {
+  if (idempotencyKey == null) return { ...(await write()), replayed: false };
+  const scopedKey = [locationId, ctx.viewer.name, mutation, idempotencyKey].join('\u0000');
+  const outcome = await idempotencyFor(crmOf(ctx).client).run(scopedKey, fingerprint(input), write, outcomeUnknown);
+  return { ...outcome.value, replayed: outcome.replayed };
+}
+
+/** Canonical JSON of the input (key order does not matter; the key itself is left out). */
+function fingerprint(input: unknown): string {
+  return JSON.stringify(input, (key, value: unknown) => {
+    if (key === 'idempotencyKey') return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return value;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
