@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SCOPES } from '../src/auth/viewer';
+import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+
+/** Child processes of a benchmark run: node itself (not npm/npx), so the pid is the one measured. */
+
+const repoRoot = resolve(import.meta.dirname, '..');
+export const BENCH_KEY = 'bench-caller-key';
+
+export interface Child {
+  process: ChildProcess;
+  /** What the child printed on the line it announced itself with. */
+  announced: string;
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx <script>` and waits for a stdout line matching `ready`. */
+export async function startChild(script: string, env: Record<string, string>, ready: RegExp, extraNodeArgs: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', script], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const announced = await new Promise<string>((resolveLine, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 30 s`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = ready.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        resolveLine(match[1] ?? match[0]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
+  });
+  child.stdout!.resume();
+  return {
+    process: child,
+    announced,
+    peakRssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
+      return Math.round(kb / 102.4) / 10;
+    },
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The gateway as in production: pointed at the upstreams by URL, callers by hashed API key. */
+export function gatewayEnv(upstreams: { hoopr: string; hoopai: string }): Record<string, string> {
+  const locations = SANDBOX_LOCATIONS.map((location) => location.id);
+  return {
+    // As deployed: graphql's development-mode type checks (instanceOf) cost ~4% of the CPU.
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    HOOPR_BASE_URL: upstreams.hoopr,
+    HOOPR_CLIENT_ID: 'sandbox-client',
+    HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',
+    HOOPAI_BASE_URL: upstreams.hoopai,
+    HOOPAI_PRIVATE_INTEGRATION_KEYS: locations.map((id) => `${id}:${privateIntegrationKey(id)}`).join(','),
+    API_KEYS: JSON.stringify([
+      { name: 'bench', sha256: createHash('sha256').update(BENCH_KEY).digest('hex'), scopes: [...SCOPES], locations },
+    ]),
+  };
+}

@@ -1,0 +1,55 @@
+/** bench/results/latest.md: the JSON results as the table the README links to. */
+
+interface Side {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  upstreamRequestsPerOperation: number;
+  failed: number;
+}
+export interface BenchRow {
+  scenario: string;
+  description: string;
+  upstreamLatencyMs: number;
+  gateway: Side;
+  baseline: Side;
+  ratio: Record<'requestsPerSecond' | 'p50' | 'p99' | 'upstreamRequestsPerOperation', number | null>;
+}
+export interface BenchResults {
+  machine: { nproc: number; cpu: string; node: string; date: string; connections: number; secondsPerRun: number };
+  peakRssMb: { gateway: number; baseline: number; ratio: number | null };
+  runs: BenchRow[];
+}
+
+const shown = (value: number | null) => (value === null ? '–' : String(value));
+
+export function markdownReport(results: BenchResults, notes: string): string {
+  const { machine, peakRssMb } = results;
+  const lines = [
+    '# Benchmark: gateway vs hand-written baseline',
+    '',
+    `${machine.date} · ${machine.nproc} CPUs (${machine.cpu}) · node ${machine.node} · ` +
+      `${machine.connections} connections, ${machine.secondsPerRun} s per run, loopback · \`npm run bench\``,
+    '',
+    'Baseline: plain node:http + undici calling the same Hoopr sandbox directly, serving the same JSON, no GraphQL, no cache.',
+    'Ratios are gateway / baseline (req/s: higher is better for the gateway; latency and upstream calls: lower is).',
+    '',
+    '| scenario | upstream latency | req/s gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base |',
+    '|---|---|---|---|---|---|---|',
+    ...results.runs.map(
+      (r) =>
+        `| ${r.scenario} | ${r.upstreamLatencyMs} ms | ${r.gateway.requestsPerSecond} / ${r.baseline.requestsPerSecond} (${shown(r.ratio.requestsPerSecond)}) ` +
+        `| ${r.gateway.p50Ms} / ${r.baseline.p50Ms} (${shown(r.ratio.p50)}) | ${r.gateway.p99Ms} / ${r.baseline.p99Ms} (${shown(r.ratio.p99)}) ` +
+        `| ${r.gateway.upstreamRequestsPerOperation} / ${r.baseline.upstreamRequestsPerOperation} | ${r.gateway.failed} / ${r.baseline.failed} |`,
+    ),
+    '',
+    `Peak RSS (VmHWM over the whole run): gateway ${peakRssMb.gateway} MB, baseline ${peakRssMb.baseline} MB (ratio ${shown(peakRssMb.ratio)}).`,
+    '',
+    'Scenarios:',
+    ...[...new Map(results.runs.map((r) => [r.scenario, r.description]))].map(([name, description]) => `- ${name}: ${description}`),
+    '',
+    notes.trim(),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,137 @@
+import { execSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { BENCH_KEY, gatewayEnv, startChild } from './processes';
+import { type BenchResults, type BenchRow, markdownReport } from './report';
+import { SCENARIOS, type Scenario } from './scenarios';
+
+/**
+ * `npm run bench`: each scenario against the gateway and the hand-written baseline, with the
+ * sandbox's injected upstream latency at 20 ms and at 0, all on loopback in one run. Writes
+ * bench/results/latest.json and latest.md (with bench/NOTES.md, the profiling notes, appended).
+ * BENCH_SECONDS / BENCH_CONNECTIONS override the defaults; BENCH_CPU_PROF=1 also writes CPU
+ * profiles of the gateway (main and worker threads) to bench/results/*.cpuprofile.
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const LATENCIES_MS = [20, 0];
+const resultsDir = resolve(import.meta.dirname, 'results');
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  upstreamRequestsPerOperation: number;
+  failed: number;
+}
+
+async function sandboxCall(hooprUrl: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${hooprUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+/** Hoopr calls other than token grants: the cost of the operations themselves. */
+async function upstreamCalls(hooprUrl: string): Promise<number> {
+  const stats = (await sandboxCall(hooprUrl, '/__sandbox/stats')) as { requests: Record<string, number> };
+  return Object.entries(stats.requests).reduce((sum, [route, n]) => (route === 'POST /v1/auth/token' ? sum : sum + n), 0);
+}
+
+async function measure(hooprUrl: string, url: string, body: string, headers: Record<string, string>): Promise<Measurement> {
+  const before = await upstreamCalls(hooprUrl);
+  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, body, headers: { 'content-type': 'application/json', ...headers } });
+  const calls = (await upstreamCalls(hooprUrl)) - before;
+  const operations = result.requests.total;
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    upstreamRequestsPerOperation: operations ? Math.round((calls / operations) * 100) / 100 : 0,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+/** One request first: a failing scenario should stop the run, not produce a table of errors. */
+async function checkOnce(url: string, body: string, headers: Record<string, string>): Promise<void> {
+  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const json = (await response.json()) as { errors?: unknown };
+  if (response.status !== 200 || json.errors) throw new Error(`${url}: HTTP ${response.status} ${JSON.stringify(json).slice(0, 300)}`);
+}
+
+const ratio = (gateway: number, baseline: number) => (baseline ? Math.round((gateway / baseline) * 100) / 100 : null);
+
+async function main(): Promise<void> {
+  const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
+  const upstreams = JSON.parse(sandbox.announced) as { hoopr: string; hoopai: string };
+  const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [];
+  const gateway = await startChild('src/server/main.ts', gatewayEnv(upstreams), /GraphiQL at (\S+)/, profileArgs);
+  const baseline = await startChild(
+    'bench/baseline.ts',
+    { HOOPR_BASE_URL: upstreams.hoopr, HOOPR_CLIENT_ID: 'sandbox-client', HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret' },
+    /listening on (\S+)/,
+  );
+  const rows: BenchRow[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      for (const latencyMs of LATENCIES_MS) {
+        await sandboxCall(upstreams.hoopr, '/__sandbox/faults', { latencyMs });
+        const targets = targetsFor(scenario, gateway.announced, baseline.announced);
+        for (const target of Object.values(targets)) await checkOnce(target.url, target.body, target.headers);
+        const gatewayResult = await measure(upstreams.hoopr, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
+        const baselineResult = await measure(upstreams.hoopr, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
+        const row: BenchRow = {
+          scenario: scenario.name,
+          description: scenario.description,
+          upstreamLatencyMs: latencyMs,
+          gateway: gatewayResult,
+          baseline: baselineResult,
+          ratio: {
+            requestsPerSecond: ratio(gatewayResult.requestsPerSecond, baselineResult.requestsPerSecond),
+            p50: ratio(gatewayResult.p50Ms, baselineResult.p50Ms),
+            p99: ratio(gatewayResult.p99Ms, baselineResult.p99Ms),
+            upstreamRequestsPerOperation: ratio(gatewayResult.upstreamRequestsPerOperation, baselineResult.upstreamRequestsPerOperation),
+          },
+        };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+    const peakRssMb = { gateway: gateway.peakRssMb(), baseline: baseline.peakRssMb(), ratio: ratio(gateway.peakRssMb(), baseline.peakRssMb()) };
+    const machine = {
+      nproc: Number(execSync('nproc').toString().trim()),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      date: new Date().toISOString(),
+      connections: CONNECTIONS,
+      secondsPerRun: SECONDS,
+    };
+    mkdirSync(resultsDir, { recursive: true });
+    const results: BenchResults = { machine, peakRssMb, runs: rows };
+    writeFileSync(resolve(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const notesFile = resolve(import.meta.dirname, 'NOTES.md');
+    writeFileSync(resolve(resultsDir, 'latest.md'), markdownReport(results, existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : ''));
+    console.log(`wrote ${resolve(resultsDir, 'latest.json')}`, peakRssMb);
+  } finally {
+    await Promise.allSettled([gateway.stop(), baseline.stop()]);
+    await sandbox.stop();
+  }
+}
+
+function targetsFor(scenario: Scenario, gatewayGraphqlUrl: string, baselineUrl: string) {
+  return {
+    gateway: {
+      url: gatewayGraphqlUrl,
+      body: JSON.stringify(scenario.gateway),
+      headers: { authorization: `Bearer ${BENCH_KEY}`, accept: 'application/json' },
+    },
+    baseline: { url: `${baselineUrl}${scenario.baseline.path}`, body: JSON.stringify(scenario.baseline.body), headers: {} },
+  };
+}
+
+await main();
