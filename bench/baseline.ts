@@ -10,10 +10,14 @@ import { Pool } from 'undici';
  *
  *   POST /catalog {first, type}  → data.tracks (one list call)
  *   POST /nodes   {ids}          → data.nodes  (one call per id)
+ *   POST /inbox   {locationId, first} → data.conversations (one search, one call per distinct
+ *                                        contact, one messages call per conversation, side by side)
  */
 
 const hooprUrl = process.env.HOOPR_BASE_URL!;
 const pool = new Pool(hooprUrl, { connections: 64 });
+
+const hoopaiPool = process.env.HOOPAI_BASE_URL ? new Pool(process.env.HOOPAI_BASE_URL, { connections: 64 }) : undefined;
 
 const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`).toString('base64');
 
@@ -70,6 +74,68 @@ async function nodes(token: string, input: { ids: string[] }) {
   return { nodes: found };
 }
 
+/** HoopAI with the location's private integration key, as the sandbox issues them. */
+async function hoopai<T>(locationId: string, path: string): Promise<T> {
+  const { statusCode, body } = await hoopaiPool!.request({
+    path,
+    method: 'GET',
+    headers: { authorization: `Bearer pit-sandbox-${locationId}`, version: '2021-07-28' },
+  });
+  const json = (await body.json()) as T;
+  if (statusCode !== 200) throw new Error(`HoopAI ${path}: HTTP ${statusCode}`);
+  return json;
+}
+
+interface UpstreamConversation {
+  id: string; contactId: string; type: string; unreadCount: number; lastMessageBody?: string; lastMessageDate?: number;
+}
+interface UpstreamContact { id: string; contactName?: string; firstName?: string; lastName?: string; email?: string }
+interface UpstreamMessage { id: string; direction: string; status: string; messageType: string; body?: string; dateAdded: string }
+
+async function inbox(input: { locationId: string; first: number }) {
+  const { locationId } = input;
+  const search = await hoopai<{ conversations: UpstreamConversation[]; total: number }>(
+    locationId,
+    `/conversations/search?locationId=${locationId}&limit=${input.first}&sort=desc&sortBy=last_message_date`,
+  );
+  const contactIds = [...new Set(search.conversations.map((c) => c.contactId))];
+  const [contacts, messageLists] = await Promise.all([
+    Promise.all(contactIds.map((id) => hoopai<{ contact: UpstreamContact }>(locationId, `/contacts/${id}`))),
+    Promise.all(
+      search.conversations.map((c) =>
+        hoopai<{ messages: { messages: UpstreamMessage[] } }>(locationId, `/conversations/${c.id}/messages?limit=5`),
+      ),
+    ),
+  ]);
+  const contactById = new Map(contacts.map(({ contact }) => [contact.id, contact]));
+  return {
+    conversations: {
+      totalCount: search.total,
+      edges: search.conversations.map((c, i) => {
+        const contact = contactById.get(c.contactId);
+        return {
+          node: {
+            id: globalId('Conversation', `${locationId}:${c.id}`), type: c.type, unreadCount: c.unreadCount,
+            lastMessageBody: c.lastMessageBody ?? null,
+            lastMessageDate: c.lastMessageDate ? new Date(c.lastMessageDate).toISOString() : null,
+            contact: contact && {
+              id: globalId('Contact', `${locationId}:${contact.id}`),
+              name: contact.contactName ?? [contact.firstName, contact.lastName].filter(Boolean).join(' '),
+              email: contact.email ?? null,
+            },
+            messages: {
+              edges: messageLists[i]!.messages.messages.slice(0, 5).map((m) => ({
+                node: { id: globalId('Message', `${locationId}:${c.id}:${m.id}`), direction: m.direction.toUpperCase(), status: m.status,
+                  messageType: m.messageType, body: m.body ?? null, dateAdded: m.dateAdded },
+              })),
+            },
+          },
+        };
+      }),
+    },
+  };
+}
+
 async function readJson(request: IncomingMessage): Promise<any> {
   let text = '';
   for await (const chunk of request) text += chunk;
@@ -80,6 +146,7 @@ const token = await grantToken();
 const routes: Record<string, (input: any) => Promise<unknown>> = {
   '/catalog': (input) => catalog(token, input),
   '/nodes': (input) => nodes(token, input),
+  '/inbox': (input) => inbox(input),
 };
 const server = createServer(async (request, response) => {
   const route = routes[request.url ?? ''];

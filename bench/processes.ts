@@ -70,6 +70,9 @@ export function gatewayEnv(upstreams: { hoopr: string; hoopai: string }): Record
     HOOPR_CLIENT_ID: 'sandbox-client',
     HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',
     HOOPAI_BASE_URL: upstreams.hoopai,
+    // The benchmark lifts the sandbox's burst limit; lift the gateway's own the same way.
+    HOOPAI_RATE_LIMIT_PER_10S: '1000000',
+    HOOPAI_RATE_LIMIT_DAILY: '100000000',
     HOOPAI_PRIVATE_INTEGRATION_KEYS: locations.map((id) => `${id}:${privateIntegrationKey(id)}`).join(','),
     API_KEYS: JSON.stringify([
       { name: 'bench', sha256: createHash('sha256').update(BENCH_KEY).digest('hex'), scopes: [...SCOPES], locations },

@@ -31,7 +31,7 @@ export function markdownReport(results: BenchResults, notes: string): string {
     `${machine.date} · ${machine.nproc} CPUs (${machine.cpu}) · node ${machine.node} · ` +
       `${machine.connections} connections, ${machine.secondsPerRun} s per run, loopback · \`npm run bench\``,
     '',
-    'Baseline: plain node:http + undici calling the same Hoopr sandbox directly, serving the same JSON, no GraphQL, no cache.',
+    'Baseline: plain node:http + undici calling the same sandboxes (Hoopr, HoopAI) directly, serving the same JSON, no GraphQL, no cache.',
     'Ratios are gateway / baseline (req/s: higher is better for the gateway; latency and upstream calls: lower is).',
     '',
     '| scenario | upstream latency | req/s gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base |',

@@ -37,9 +37,9 @@ async function sandboxCall(hooprUrl: string, path: string, body?: unknown): Prom
   return response.json();
 }
 
-/** Hoopr calls other than token grants: the cost of the operations themselves. */
-async function upstreamCalls(hooprUrl: string): Promise<number> {
-  const stats = (await sandboxCall(hooprUrl, '/__sandbox/stats')) as { requests: Record<string, number> };
+/** Upstream calls other than token grants: the cost of the operations themselves. */
+async function upstreamCalls(sandboxUrl: string): Promise<number> {
+  const stats = (await sandboxCall(sandboxUrl, '/__sandbox/stats')) as { requests: Record<string, number> };
   return Object.entries(stats.requests).reduce((sum, [route, n]) => (route === 'POST /v1/auth/token' ? sum : sum + n), 0);
 }
 
@@ -73,18 +73,27 @@ async function main(): Promise<void> {
   const gateway = await startChild('src/server/main.ts', gatewayEnv(upstreams), /GraphiQL at (\S+)/, profileArgs);
   const baseline = await startChild(
     'bench/baseline.ts',
-    { HOOPR_BASE_URL: upstreams.hoopr, HOOPR_CLIENT_ID: 'sandbox-client', HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret' },
+    {
+      HOOPR_BASE_URL: upstreams.hoopr,
+      HOOPR_CLIENT_ID: 'sandbox-client',
+      HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',
+      HOOPAI_BASE_URL: upstreams.hoopai,
+    },
     /listening on (\S+)/,
   );
   const rows: BenchRow[] = [];
   try {
     for (const scenario of SCENARIOS) {
       for (const latencyMs of LATENCIES_MS) {
-        await sandboxCall(upstreams.hoopr, '/__sandbox/faults', { latencyMs });
+        const upstreamUrl = upstreams[scenario.upstream];
+        // A fresh budget per run, and no burst limit: the benchmark measures the gateway, not
+        // HoopAI's 100 per 10 s (which both sides would otherwise hit within a second).
+        await sandboxCall(upstreamUrl, '/__sandbox/reset', {});
+        await sandboxCall(upstreamUrl, '/__sandbox/faults', { latencyMs, ...(scenario.upstream === 'hoopai' ? { rateLimitPer10s: 1_000_000 } : {}) });
         const targets = targetsFor(scenario, gateway.announced, baseline.announced);
         for (const target of Object.values(targets)) await checkOnce(target.url, target.body, target.headers);
-        const gatewayResult = await measure(upstreams.hoopr, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
-        const baselineResult = await measure(upstreams.hoopr, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
+        const gatewayResult = await measure(upstreamUrl, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
+        const baselineResult = await measure(upstreamUrl, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
         const row: BenchRow = {
           scenario: scenario.name,
           description: scenario.description,

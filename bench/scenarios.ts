@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 
 /** What each scenario sends: to the gateway as GraphQL, to the baseline as its plain JSON route. */
 export interface Scenario {
   name: string;
+  /** The sandbox whose latency is injected and whose calls are counted. */
+  upstream: 'hoopr' | 'hoopai';
   description: string;
   gateway: { query: string; variables: Record<string, unknown> };
   baseline: { path: string; body: Record<string, unknown> };
@@ -29,9 +32,21 @@ const NODES_QUERY = `query Nodes($ids: [ID!]!) {
   }
 }`;
 
+/** examples/operations/inbox.graphql without Message.tracks (a catalog join the baseline would not do). */
+const INBOX_QUERY = `query Inbox($locationId: ID, $first: Int) {
+  conversations(locationId: $locationId, first: $first) {
+    totalCount
+    edges { node { id type unreadCount lastMessageBody lastMessageDate
+      contact { id name email }
+      messages(first: 5) { edges { node { id direction status messageType body dateAdded } } } } }
+  }
+}`;
+const INBOX_LOCATION = SANDBOX_LOCATIONS[0]!.id;
+
 export const SCENARIOS: Scenario[] = [
   {
     name: 'catalog page',
+    upstream: 'hoopr',
     description: '50 music tracks with artists and filters (examples/operations/browse-tracks.graphql)',
     gateway: {
       query: readFileSync(resolve(import.meta.dirname, '../examples/operations/browse-tracks.graphql'), 'utf8'),
@@ -41,8 +56,16 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'nodes',
+    upstream: 'hoopr',
     description: `nodes(ids) with ${mixedIds.length} mixed ids (35 tracks, 15 artists)`,
     gateway: { query: NODES_QUERY, variables: { ids: mixedIds } },
     baseline: { path: '/nodes', body: { ids: mixedIds } },
+  },
+  {
+    name: 'inbox',
+    upstream: 'hoopai',
+    description: '25 conversations with their contact and last 5 messages (HoopAI)',
+    gateway: { query: INBOX_QUERY, variables: { locationId: INBOX_LOCATION, first: 25 } },
+    baseline: { path: '/inbox', body: { locationId: INBOX_LOCATION, first: 25 } },
   },
 ];
