@@ -3,7 +3,7 @@ import { hasScope, mayUseLocation, type Scope } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
 import { type CachedCrm, crmFor } from '../../upstream/crm-cache/index';
-import { type CallOptions, UpstreamError } from '../../upstream/index';
+import type { CallOptions } from '../../upstream/index';
 
 /**
  * Who may touch which tenant. Every CRM entry point names a location — given, carried by a
@@ -43,24 +43,5 @@ export function callOptions(ctx: Context): CallOptions {
   return { signal: ctx.signal };
 }
 
-/**
- * An upstream failure as a field error: its stable code, upstream and status (never an
- * upstream body or credential), so the rest of the query still resolves. Anything else is
- * passed on untouched (yoga masks what is not a GraphQLError).
- */
-export function asFieldError(error: unknown): unknown {
-  if (error instanceof UpstreamError) return new GraphQLError(error.message, { extensions: error.extensions });
-  return error;
-}
-
-export async function resolvingUpstream<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw asFieldError(error);
-  }
-}
-
-export function isNotFound(error: unknown): boolean {
-  return error instanceof GraphQLError && error.extensions.code === ErrorCode.NOT_FOUND;
-}
+// Shared with the other domain: one mapping of upstream failures to field errors.
+export { asFieldError, isNotFound, resolvingUpstream } from '../upstream-errors';
