@@ -111,8 +111,8 @@ interface TransportDetails extends UpstreamErrorDetails {
   responseHeaders?: IncomingHttpHeaders;
 }
 
-export class UpstreamTimeoutError extends UpstreamError {
-  readonly code = 'UPSTREAM_TIMEOUT';
+/** A call that failed in transit (timeout, connection, 5xx): what retries and the breaker read. */
+abstract class TransportError extends UpstreamError {
   readonly neverSent: boolean;
   readonly upstreamFault: boolean;
   readonly responseHeaders?: IncomingHttpHeaders;
@@ -124,17 +124,12 @@ export class UpstreamTimeoutError extends UpstreamError {
   }
 }
 
-export class UpstreamUnavailableError extends UpstreamError {
+export class UpstreamTimeoutError extends TransportError {
+  readonly code = 'UPSTREAM_TIMEOUT';
+}
+
+export class UpstreamUnavailableError extends TransportError {
   readonly code = 'UPSTREAM_UNAVAILABLE';
-  readonly neverSent: boolean;
-  readonly upstreamFault: boolean;
-  readonly responseHeaders?: IncomingHttpHeaders;
-  constructor(message: string, details: TransportDetails) {
-    super(message, details);
-    this.neverSent = details.neverSent ?? false;
-    this.upstreamFault = details.upstreamFault ?? true;
-    this.responseHeaders = details.responseHeaders;
-  }
 }
 
 /** The circuit breaker is open: the call was not sent and is not retried. */
