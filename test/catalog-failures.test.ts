@@ -1,13 +1,13 @@
 import { createYoga } from 'graphql-yoga';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '../src/context';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { encodeGlobalId } from '../src/schema/global-id';
 import { schema } from '../src/schema/index';
 import type { RunningGateway } from '../src/server/start';
-import { catalogFor } from '../src/upstream/catalog-cache/index';
 import { graphql, startSandboxGateway, type GraphQLResponse } from './helpers/gateway';
+import { useCatalogGateway } from './helpers/catalog-gateway';
 import { sandboxControl, type SandboxControl } from './helpers/upstream-sandbox-control';
 
 /** What the catalog graph refuses, and how it fails: ids, scopes and upstream faults. */
@@ -19,16 +19,9 @@ const allTracks = oracle.tracks();
 let gateway: RunningGateway;
 let control: SandboxControl;
 
-beforeAll(async () => {
-  gateway = await startSandboxGateway();
-  control = sandboxControl(gateway.sandboxes.hoopr!.url);
-});
-afterAll(async () => {
-  await gateway?.close(1_000);
-});
-beforeEach(async () => {
-  catalogFor(gateway.upstreams.hoopr, 'test').cache.clear();
-  await control.reset();
+useCatalogGateway((started, startedControl) => {
+  gateway = started;
+  control = startedControl;
 });
 
 async function ask<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>['body']> {

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { signStreamUrl } from '../src/sandbox/hoopr/stream-signing';
 import { encodeGlobalId } from '../src/schema/global-id';
 import type { RunningGateway } from '../src/server/start';
-import { CatalogCache, catalogFor, installCatalogCache } from '../src/upstream/catalog-cache/index';
-import { graphql, startSandboxGateway } from './helpers/gateway';
-import { sandboxControl, type SandboxControl } from './helpers/upstream-sandbox-control';
+import { CatalogCache, installCatalogCache } from '../src/upstream/catalog-cache/index';
+import { graphql } from './helpers/gateway';
+import { useCatalogGateway } from './helpers/catalog-gateway';
+import { type SandboxControl } from './helpers/upstream-sandbox-control';
 
 /**
  * The golden queries of the catalog graph, over real sockets against the Hoopr sandbox, with
@@ -20,16 +21,9 @@ const allTracks = oracle.tracks();
 let gateway: RunningGateway;
 let control: SandboxControl;
 
-beforeAll(async () => {
-  gateway = await startSandboxGateway();
-  control = sandboxControl(gateway.sandboxes.hoopr!.url);
-});
-afterAll(async () => {
-  await gateway?.close(1_000);
-});
-beforeEach(async () => {
-  catalogFor(gateway.upstreams.hoopr, 'test').cache.clear();
-  await control.reset();
+useCatalogGateway((started, startedControl) => {
+  gateway = started;
+  control = startedControl;
 });
 
 /** Upstream calls per route since the last reset, without the token grant (an auth detail). */

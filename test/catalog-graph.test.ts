@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { encodeGlobalId } from '../src/schema/global-id';
 import type { RunningGateway } from '../src/server/start';
-import { catalogFor } from '../src/upstream/catalog-cache/index';
-import { graphql, startSandboxGateway, type GraphQLResponse } from './helpers/gateway';
-import { sandboxControl, type SandboxControl } from './helpers/upstream-sandbox-control';
+import { graphql, type GraphQLResponse } from './helpers/gateway';
+import { useCatalogGateway } from './helpers/catalog-gateway';
+import { type SandboxControl } from './helpers/upstream-sandbox-control';
 
 /** The catalog types and lists, over real sockets against the Hoopr sandbox. */
 
@@ -17,16 +17,9 @@ const allTracks = oracle.tracks();
 let gateway: RunningGateway;
 let control: SandboxControl;
 
-beforeAll(async () => {
-  gateway = await startSandboxGateway();
-  control = sandboxControl(gateway.sandboxes.hoopr!.url);
-});
-afterAll(async () => {
-  await gateway?.close(1_000);
-});
-beforeEach(async () => {
-  catalogFor(gateway.upstreams.hoopr, 'test').cache.clear();
-  await control.reset();
+useCatalogGateway((started, startedControl) => {
+  gateway = started;
+  control = startedControl;
 });
 
 async function ask<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>['body']> {
