@@ -16,6 +16,8 @@ export interface Child {
   announced: string;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time used so far (user + system, all threads), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,13 @@ export async function startChild(script: string, env: Record<string, string>, re
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN);
       return Math.round(kb / 102.4) / 10;
+    },
+    cpuMs() {
+      // Fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux); the
+      // command name (field 2) may hold spaces, so count from the closing parenthesis.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     stop: () =>
       new Promise<void>((done) => {

@@ -2,6 +2,7 @@
 
 interface Side {
   requestsPerSecond: number;
+  cpuMsPerOperation: number;
   p50Ms: number;
   p99Ms: number;
   upstreamRequestsPerOperation: number;
@@ -13,7 +14,7 @@ export interface BenchRow {
   upstreamLatencyMs: number;
   gateway: Side;
   baseline: Side;
-  ratio: Record<'requestsPerSecond' | 'p50' | 'p99' | 'upstreamRequestsPerOperation', number | null>;
+  ratio: Record<'requestsPerSecond' | 'cpuMsPerOperation' | 'p50' | 'p99' | 'upstreamRequestsPerOperation', number | null>;
 }
 export interface BenchResults {
   machine: { nproc: number; cpu: string; node: string; date: string; connections: number; secondsPerRun: number };
@@ -32,13 +33,16 @@ export function markdownReport(results: BenchResults, notes: string): string {
       `${machine.connections} connections, ${machine.secondsPerRun} s per run, loopback · \`npm run bench\``,
     '',
     'Baseline: plain node:http + undici calling the same sandboxes (Hoopr, HoopAI) directly, serving the same JSON, no GraphQL, no cache.',
-    'Ratios are gateway / baseline (req/s: higher is better for the gateway; latency and upstream calls: lower is).',
+    'Ratios are gateway / baseline (req/s: higher is better for the gateway; CPU, latency and upstream calls: lower is).',
+    'CPU ms/op is the CPU time (user + system, /proc) the process under test spent per operation: on a shared',
+    'machine it moves far less between runs than req/s, which also depends on what the neighbours do.',
     '',
-    '| scenario | upstream latency | req/s gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base |',
-    '|---|---|---|---|---|---|---|',
+    '| scenario | upstream latency | req/s gw / base (ratio) | CPU ms/op gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base |',
+    '|---|---|---|---|---|---|---|---|',
     ...results.runs.map(
       (r) =>
         `| ${r.scenario} | ${r.upstreamLatencyMs} ms | ${r.gateway.requestsPerSecond} / ${r.baseline.requestsPerSecond} (${shown(r.ratio.requestsPerSecond)}) ` +
+        `| ${r.gateway.cpuMsPerOperation} / ${r.baseline.cpuMsPerOperation} (${shown(r.ratio.cpuMsPerOperation)}) ` +
         `| ${r.gateway.p50Ms} / ${r.baseline.p50Ms} (${shown(r.ratio.p50)}) | ${r.gateway.p99Ms} / ${r.baseline.p99Ms} (${shown(r.ratio.p99)}) ` +
         `| ${r.gateway.upstreamRequestsPerOperation} / ${r.baseline.upstreamRequestsPerOperation} | ${r.gateway.failed} / ${r.baseline.failed} |`,
     ),

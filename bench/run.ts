@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { BENCH_KEY, gatewayEnv, startChild } from './processes';
+import { BENCH_KEY, type Child, gatewayEnv, startChild } from './processes';
 import { type BenchResults, type BenchRow, markdownReport } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 
@@ -13,15 +13,21 @@ import { SCENARIOS, type Scenario } from './scenarios';
  * bench/results/latest.json and latest.md (with bench/NOTES.md, the profiling notes, appended).
  * BENCH_SECONDS / BENCH_CONNECTIONS override the defaults; BENCH_CPU_PROF=1 also writes CPU
  * profiles of the gateway (main and worker threads) to bench/results/*.cpuprofile.
+ * BENCH_SCENARIOS (names, comma-separated) and BENCH_LATENCIES (ms, comma-separated) narrow
+ * a run, e.g. for profiling one scenario; a narrowed run does not overwrite the results.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const LATENCIES_MS = [20, 0];
+const LATENCIES_MS = listFromEnv('BENCH_LATENCIES')?.map(Number) ?? [20, 0];
+const SCENARIO_NAMES = listFromEnv('BENCH_SCENARIOS');
+const NARROWED = SCENARIO_NAMES !== undefined || process.env.BENCH_LATENCIES !== undefined;
 const resultsDir = resolve(import.meta.dirname, 'results');
 
 interface Measurement {
   requestsPerSecond: number;
+  /** CPU time the measured process spent per operation: steadier than req/s on a shared machine. */
+  cpuMsPerOperation: number;
   p50Ms: number;
   p99Ms: number;
   upstreamRequestsPerOperation: number;
@@ -43,13 +49,16 @@ async function upstreamCalls(sandboxUrl: string): Promise<number> {
   return Object.entries(stats.requests).reduce((sum, [route, n]) => (route === 'POST /v1/auth/token' ? sum : sum + n), 0);
 }
 
-async function measure(hooprUrl: string, url: string, body: string, headers: Record<string, string>): Promise<Measurement> {
+async function measure(server: Child, hooprUrl: string, url: string, body: string, headers: Record<string, string>): Promise<Measurement> {
   const before = await upstreamCalls(hooprUrl);
+  const cpuBefore = server.cpuMs();
   const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, body, headers: { 'content-type': 'application/json', ...headers } });
+  const cpuMs = server.cpuMs() - cpuBefore;
   const calls = (await upstreamCalls(hooprUrl)) - before;
   const operations = result.requests.total;
   return {
     requestsPerSecond: Math.round(result.requests.average),
+    cpuMsPerOperation: operations ? Math.round((cpuMs / operations) * 100) / 100 : 0,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     upstreamRequestsPerOperation: operations ? Math.round((calls / operations) * 100) / 100 : 0,
@@ -83,7 +92,7 @@ async function main(): Promise<void> {
   );
   const rows: BenchRow[] = [];
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => !SCENARIO_NAMES || SCENARIO_NAMES.includes(s.name))) {
       for (const latencyMs of LATENCIES_MS) {
         const upstreamUrl = upstreams[scenario.upstream];
         // A fresh budget per run, and no burst limit: the benchmark measures the gateway, not
@@ -92,8 +101,8 @@ async function main(): Promise<void> {
         await sandboxCall(upstreamUrl, '/__sandbox/faults', { latencyMs, ...(scenario.upstream === 'hoopai' ? { rateLimitPer10s: 1_000_000 } : {}) });
         const targets = targetsFor(scenario, gateway.announced, baseline.announced);
         for (const target of Object.values(targets)) await checkOnce(target.url, target.body, target.headers);
-        const gatewayResult = await measure(upstreamUrl, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
-        const baselineResult = await measure(upstreamUrl, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
+        const gatewayResult = await measure(gateway, upstreamUrl, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
+        const baselineResult = await measure(baseline, upstreamUrl, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
         const row: BenchRow = {
           scenario: scenario.name,
           description: scenario.description,
@@ -102,6 +111,7 @@ async function main(): Promise<void> {
           baseline: baselineResult,
           ratio: {
             requestsPerSecond: ratio(gatewayResult.requestsPerSecond, baselineResult.requestsPerSecond),
+            cpuMsPerOperation: ratio(gatewayResult.cpuMsPerOperation, baselineResult.cpuMsPerOperation),
             p50: ratio(gatewayResult.p50Ms, baselineResult.p50Ms),
             p99: ratio(gatewayResult.p99Ms, baselineResult.p99Ms),
             upstreamRequestsPerOperation: ratio(gatewayResult.upstreamRequestsPerOperation, baselineResult.upstreamRequestsPerOperation),
@@ -120,6 +130,10 @@ async function main(): Promise<void> {
       connections: CONNECTIONS,
       secondsPerRun: SECONDS,
     };
+    if (NARROWED) {
+      console.log('narrowed run: results not written', peakRssMb);
+      return;
+    }
     mkdirSync(resultsDir, { recursive: true });
     const results: BenchResults = { machine, peakRssMb, runs: rows };
     writeFileSync(resolve(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -141,6 +155,11 @@ function targetsFor(scenario: Scenario, gatewayGraphqlUrl: string, baselineUrl: 
     },
     baseline: { url: `${baselineUrl}${scenario.baseline.path}`, body: JSON.stringify(scenario.baseline.body), headers: {} },
   };
+}
+
+function listFromEnv(name: string): string[] | undefined {
+  const value = process.env[name];
+  return value ? value.split(',').map((item) => item.trim()) : undefined;
 }
 
 await main();
