@@ -34,6 +34,10 @@ describe('signedUrlExpiresAt', () => {
     const signedAt = new Date('2024-03-01T12:00:00Z');
     expect(signedUrlExpiresAt(signStreamUrl(ORIGIN, 't1', { signedAt }))?.toISOString()).toBe('2024-03-01T12:30:00.000Z');
     expect(signedUrlExpiresAt(signStreamUrl(ORIGIN, 't1', { signedAt, expiresSeconds: 60 }))?.toISOString()).toBe('2024-03-01T12:01:00.000Z');
+    // Leap day, parameters in any order, the first occurrence wins (as URLSearchParams reads them).
+    expect(signedUrlExpiresAt(`${ORIGIN}/a.mp3?X-Goog-Expires=60&X-Goog-Date=20240229T235959Z&X-Goog-Date=20990101T000000Z#t=1`)?.toISOString()).toBe(
+      '2024-03-01T00:00:59.000Z',
+    );
   });
 
   it('is undefined when the expiry cannot be read', () => {
@@ -42,6 +46,15 @@ describe('signedUrlExpiresAt', () => {
       `${ORIGIN}/a.mp3`,
       `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z`,
       `${ORIGIN}/a.mp3?X-Goog-Date=20241301T120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240230T120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20230229T120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=2024030xT120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z&X-Goog-Expires=`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z&X-Goog-Expires=12345678`,
+      `${ORIGIN}/a.mp3?NotX-Goog-Date=20240301T120000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3?X-Goog-Date=20240301T240000Z&X-Goog-Expires=1800`,
+      `${ORIGIN}/a.mp3#X-Goog-Date=20240301T120000Z&X-Goog-Expires=1800`,
+      `/a.mp3?X-Goog-Date=20240301T120000Z&X-Goog-Expires=1800`,
       `${ORIGIN}/a.mp3?X-Goog-Date=20240301T120000Z&X-Goog-Expires=-5`,
     ]) {
       expect(signedUrlExpiresAt(url), url).toBeUndefined();
@@ -95,6 +108,30 @@ describe('CatalogCache', () => {
     expect(cache.artist('artist-of-t1', { complete: true })).toEqual({ id: 'artist-of-t1', name: 'Nova', slug: 'nova', trackCount: 3 });
   });
 
+
+  it('keeps a repeated credit or filter as it is, and takes a changed one', () => {
+    const now = Date.now();
+    const { cache, clock } = cacheAt(now, { ttlMs: { filter: 60 * MINUTE, artist: 60 * MINUTE } });
+    cache.rememberTrack(trackSignedAt('t1', new Date(now)));
+    // The same filter and credit again, 59 minutes later: not relearnt, so the TTL still runs from the first time.
+    clock.now = now + 59 * MINUTE;
+    cache.rememberTrack(trackSignedAt('t2', new Date(clock.now), { filters: [{ id: 'filter-of-t1', name: 'Pop', slug: 'pop', type: 'genre' }] }));
+    cache.rememberArtist({ id: 'artist-of-t1', name: 'Nova' }, { complete: false });
+    clock.now = now + 61 * MINUTE;
+    expect(cache.filter('filter-of-t1')).toBeUndefined();
+    expect(cache.artist('artist-of-t1')).toBeUndefined();
+
+    // A renamed filter or credit replaces what was held.
+    cache.rememberFilter({ id: 'f1', name: 'Pop', slug: 'pop', type: 'genre' });
+    cache.rememberFilter({ id: 'f1', name: 'Pop music', slug: 'pop', type: 'genre' });
+    expect(cache.filter('f1')?.name).toBe('Pop music');
+    cache.rememberArtist({ id: 'a1', name: 'Nova' }, { complete: false });
+    cache.rememberArtist({ id: 'a1', name: 'Nova X' }, { complete: false });
+    expect(cache.artist('a1')?.name).toBe('Nova X');
+    cache.rememberArtist({ id: 'a1', name: 'Nova X', slug: 'nova-x', trackCount: 3 }, { complete: true });
+    cache.rememberArtist({ id: 'a1', name: 'Nova X', slug: 'nova-x', trackCount: 4 }, { complete: true });
+    expect(cache.artist('a1', { complete: true })?.trackCount).toBe(4);
+  });
   it('stays within its byte bound, dropping the least recently used entries', () => {
     const now = Date.now();
     const { cache } = cacheAt(now, { maxSizeBytes: 4_000 });

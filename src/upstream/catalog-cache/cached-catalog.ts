@@ -40,7 +40,7 @@ export class CachedCatalog {
 
   async listTracks(params: ListTracksParams, options: CallOptions): Promise<HooprPage<HooprTrack>> {
     const page = await this.client.listTracks(params, options);
-    for (const track of page.items) this.cache.rememberTrack(track);
+    this.cache.rememberTracks(page.items);
     return page;
   }
 
@@ -58,10 +58,8 @@ export class CachedCatalog {
 
   async search(params: SearchParams, options: CallOptions): Promise<HooprPage<HooprSearchItem>> {
     const page = await this.client.search(params, options);
-    for (const hit of page.items) {
-      if (isTrackHit(hit)) this.cache.rememberTrack(hit);
-      else if (isArtistHit(hit)) this.cache.rememberArtist(hit, { complete: true });
-    }
+    this.cache.rememberTracks(page.items.filter(isTrackHit));
+    for (const hit of page.items) if (isArtistHit(hit)) this.cache.rememberArtist(hit, { complete: true });
     return page;
   }
 

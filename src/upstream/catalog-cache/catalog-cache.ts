@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { HooprArtist, HooprFilter, HooprTrack } from '../hoopr/types';
+import { approximateBytes } from './entry-size';
 import { signedUrlExpiresAt } from './signed-url-expiry';
 
 export type CatalogMode = 'test' | 'live';
@@ -7,7 +8,7 @@ export type CatalogMode = 'test' | 'live';
 export interface CatalogCacheOptions {
   /** Test and live catalogs are different catalogs: every key carries the mode. */
   mode: CatalogMode;
-  /** Bound on the serialized size of all entries (default 32 MiB). */
+  /** Bound on the approximate in-memory size of all entries (default 32 MiB). */
   maxSizeBytes?: number;
   /** How long an entity is trusted (defaults: tracks 10 min, artists and filters 1 h). */
   ttlMs?: Partial<Record<'track' | 'artist' | 'filter', number>>;
@@ -53,7 +54,7 @@ export class CatalogCache {
     const clock = this.#clock;
     this.#entries = new LRUCache<string, Entry>({
       maxSize: options.maxSizeBytes ?? DEFAULT_CATALOG_CACHE_BYTES,
-      sizeCalculation: (entry, key) => Buffer.byteLength(key) + Buffer.byteLength(JSON.stringify(entry)),
+      sizeCalculation: (entry, key) => approximateBytes(key) + approximateBytes(entry),
       ttl: Math.max(...Object.values(this.#ttl)),
       // Expiry follows the injected clock, read on every access (no coarse clock caching).
       perf: { now: () => clock() },
@@ -91,26 +92,55 @@ export class CatalogCache {
 
   /** Remembers a track with the credits and filters embedded in it. */
   rememberTrack(track: HooprTrack): void {
-    for (const credit of track.artists ?? []) this.rememberArtist({ id: credit.id, name: credit.name }, { complete: false });
-    for (const filter of track.filters ?? []) this.rememberFilter(filter);
+    this.rememberTracks([track]);
+  }
+
+  /** Remembers a page of tracks; a credit or filter that many of them carry is looked at once. */
+  rememberTracks(tracks: readonly HooprTrack[]): void {
+    const credits = new Map<string, HooprArtist>();
+    const filters = new Map<string, HooprFilter>();
+    for (const track of tracks) {
+      for (const credit of track.artists ?? []) credits.set(credit.id, { id: credit.id, name: credit.name });
+      for (const filter of track.filters ?? []) filters.set(filter.id, filter);
+    }
+    for (const artist of credits.values()) this.rememberArtist(artist, { complete: false });
+    for (const filter of filters.values()) this.rememberFilter(filter);
+    for (const track of tracks) this.#rememberTrackItself(track);
+  }
+
+  #rememberTrackItself(track: HooprTrack): void {
     const streamExpiresAt = track.streamUrl === undefined ? undefined : signedUrlExpiresAt(track.streamUrl)?.getTime();
     if (track.streamUrl !== undefined && streamExpiresAt === undefined) return;
     const servable = streamExpiresAt === undefined ? Infinity : streamExpiresAt - this.#streamMarginMs - this.#clock();
     const ttl = Math.min(this.#ttl.track, servable);
     if (ttl <= 0) return;
+    // Every list answer re-signs the stream URL, so the track itself is always replaced.
     this.#entries.set(this.#key('track', track.id), { kind: 'track', track, streamExpiresAt }, { ttl });
-    this.#entries.set(this.#key('slug', track.slug), { kind: 'slug', trackId: track.id }, { ttl: this.#ttl.track });
+    const slugKey = this.#key('slug', track.slug);
+    const heldSlug = this.#entries.peek(slugKey);
+    if (heldSlug?.kind !== 'slug' || heldSlug.trackId !== track.id) {
+      this.#entries.set(slugKey, { kind: 'slug', trackId: track.id }, { ttl: this.#ttl.track });
+    }
   }
 
+  /**
+   * An entry that already says the same is left as it is (its TTL runs from when it was
+   * learnt): every list page carries the same few credits and filters again and again.
+   */
   rememberArtist(artist: HooprArtist, { complete }: { complete: boolean }): void {
     const key = this.#key('artist', artist.id);
     const held = this.#entries.get(key);
-    if (!complete && held?.kind === 'artist' && held.complete) return;
+    if (held?.kind === 'artist' && (complete ? held.complete && sameFields(held.artist, artist) : held.complete || held.artist.name === artist.name)) {
+      return;
+    }
     this.#entries.set(key, { kind: 'artist', artist, complete }, { ttl: this.#ttl.artist });
   }
 
   rememberFilter(filter: HooprFilter): void {
-    this.#entries.set(this.#key('filter', filter.id), { kind: 'filter', filter }, { ttl: this.#ttl.filter });
+    const key = this.#key('filter', filter.id);
+    const held = this.#entries.get(key);
+    if (held?.kind === 'filter' && sameFields(held.filter, filter)) return;
+    this.#entries.set(key, { kind: 'filter', filter }, { ttl: this.#ttl.filter });
   }
 
   clear(): void {
@@ -120,4 +150,16 @@ export class CatalogCache {
   #key(kind: Entry['kind'], id: string): string {
     return `${this.mode}:${kind}:${id}`;
   }
+}
+
+/** Flat records (filters, artists) with the same keys holding the same values. */
+function sameFields(held: object, fresh: object): boolean {
+  const heldRecord = held as Record<string, unknown>;
+  const freshRecord = fresh as Record<string, unknown>;
+  let keys = 0;
+  for (const key in freshRecord) {
+    if (heldRecord[key] !== freshRecord[key]) return false;
+    keys++;
+  }
+  return keys === Object.keys(heldRecord).length;
 }
