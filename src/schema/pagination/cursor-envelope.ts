@@ -68,6 +68,20 @@ export function openCursor(argument: string, cursor: string, format: CursorForma
  * scopes of one connection well enough; it is a consistency check, not a security boundary.
  */
 function scopeHash(scope: unknown): string {
+  if (typeof scope !== 'object' || scope === null) return digestOf(scope);
+  // Every edge of a page seals the same scope object: digest it once. Scopes are built per
+  // request from its arguments and never changed afterwards.
+  let digest = digestByScope.get(scope);
+  if (digest === undefined) {
+    digest = digestOf(scope);
+    digestByScope.set(scope, digest);
+  }
+  return digest;
+}
+
+const digestByScope = new WeakMap<object, string>();
+
+function digestOf(scope: unknown): string {
   const canonical = JSON.stringify(scope ?? null, sortKeysDropNulls) ?? 'null';
   if (canonical === 'null' || canonical === '{}') return '';
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 8);
