@@ -33,6 +33,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Deadline for one GraphQL request's upstream work, in ms. */
   requestTimeoutMs: number;
+  /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
+  compiledQueries: boolean;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
   hoopr:
@@ -85,6 +87,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   REQUEST_TIMEOUT_MS: positiveInt(15_000),
+  COMPILED_QUERIES: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
 
   HOOPR_BASE_URL: httpUrl.optional(),
   HOOPR_CLIENT_ID: nonEmpty.optional(),
@@ -159,6 +162,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     host: env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
     hoopr,
     hoopai,

@@ -64,6 +64,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     readiness: [originReachable('hoopr', hooprUrl), originReachable('hoopai', hoopaiUrl)],
     logger: yogaLogger(logger),
     structuredLogger: logger,
+    compiledQueries: config.compiledQueries,
   });
 
   const server = createServer(yoga);
