@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL: expected one of fatal, error, warn, info/);
     expect(problemsOf({ HOOPR_BASE_URL: 'hoopr.example' })).toEqual(['HOOPR_BASE_URL: expected an absolute http(s) URL']);
     expect(problemsOf({ HOOPAI_VERSION_CONTACTS: 'v2' })).toEqual(['HOOPAI_VERSION_CONTACTS: expected a date like 2021-07-28']);
+    expect(problemsOf({ COMPILED_QUERIES: 'yes' })).toEqual(['COMPILED_QUERIES: expected on or off']);
+  });
+
+  it('compiles queries unless COMPILED_QUERIES=off', () => {
+    expect(loadConfig({}).compiledQueries).toBe(true);
+    expect(loadConfig({ COMPILED_QUERIES: 'off' }).compiledQueries).toBe(false);
   });
 
   it('reports every problem at once', () => {
