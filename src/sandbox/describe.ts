@@ -1,4 +1,4 @@
-import { HOOPR_SANDBOX_CREDENTIALS } from './hoopr/index';
+import { HOOPR_SANDBOX_CREDENTIALS } from './hoopr/credentials';
 import { privateIntegrationKey, SANDBOX_LOCATIONS, SANDBOX_OAUTH_APP } from './hoopai/locations';
 
 /** Human-readable credentials of the running sandboxes, printed at start-up. */

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayServices } from '../context';
-import { startHoopaiSandbox, type RunningHoopaiSandbox } from '../sandbox/hoopai/index';
+import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
-import { startHooprSandbox, type RunningHooprSandbox } from '../sandbox/hoopr/index';
+import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
 import { createUpstreams, type Upstreams } from '../upstream/index';
 import { originReachable } from './reachability';
 import { upstreamOptionsFrom } from './upstream-options';
@@ -23,14 +23,20 @@ export interface RunningGateway {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Starts the sandboxes the config asks for, then the gateway on `config.host:config.port`. */
+/**
+ * Starts the sandboxes the config asks for, then the gateway on `config.host:config.port`.
+ * The sandboxes (and their seed data) are imported only when used: a gateway in front of
+ * the real upstreams never loads them.
+ */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const sandboxes: RunningGateway['sandboxes'] = {};
   try {
     if (config.hoopr.sandbox) {
+      const { startHooprSandbox } = await import('../sandbox/hoopr/index');
       sandboxes.hoopr = await startHooprSandbox({ port: config.hoopr.sandboxPort, host: '127.0.0.1' });
     }
     if (config.hoopai.sandbox) {
+      const { startHoopaiSandbox } = await import('../sandbox/hoopai/index');
       sandboxes.hoopai = await startHoopaiSandbox({
         port: config.hoopai.sandboxPort,
         host: '127.0.0.1',

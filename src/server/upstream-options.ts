@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { knownSecrets } from '../logger';
 import { SANDBOX_LOCATIONS, privateIntegrationKey } from '../sandbox/hoopai/locations';
-import { HOOPR_SANDBOX_CREDENTIALS } from '../sandbox/hoopr/index';
+import { HOOPR_SANDBOX_CREDENTIALS } from '../sandbox/hoopr/credentials';
 import type { HoopaiLocationConfig, UpstreamsOptions } from '../upstream/index';
 
 /**
