@@ -6,6 +6,8 @@ import {
   connectionFromPages,
   type ConnectionArguments,
   type FetchPage,
+  lazyEdge,
+  lazyPageInfo,
   nativeCursor,
   offsetCursor,
   readNativeCursor,
@@ -176,5 +178,25 @@ describe('connection arguments', () => {
       message: '`after` points past the end of the list (which now has 0 edges); the list has changed. Start again without a cursor.',
       calls: 1,
     });
+  });
+});
+
+describe('lazy cursors', () => {
+  it('seals an edge cursor only when it is read, once, and page info reads the end edges', () => {
+    let seals = 0;
+    const edges = ['a', 'b', 'c'].map((node, index) =>
+      lazyEdge(node, () => {
+        seals++;
+        return `cursor-${index}`;
+      }),
+    );
+    const pageInfo = lazyPageInfo(edges, { hasNextPage: true, hasPreviousPage: false });
+    expect(seals).toBe(0);
+    expect(pageInfo.endCursor).toBe('cursor-2');
+    expect(edges[2]!.cursor).toBe('cursor-2');
+    expect(seals).toBe(1);
+    expect(pageInfo.startCursor).toBe('cursor-0');
+    expect(seals).toBe(2);
+    expect(lazyPageInfo([], { hasNextPage: false, hasPreviousPage: false })).toMatchObject({ startCursor: null, endCursor: null });
   });
 });

@@ -10,6 +10,8 @@ import {
   connectionFromPages,
   DEFAULT_WINDOW_SIZE,
   invalidPaginationInput,
+  lazyEdge,
+  lazyPageInfo,
   MAX_WINDOW_SIZE,
   nativeCursor,
   offsetCursor,
@@ -117,9 +119,9 @@ async function pageByNumber(
   );
   const edges = byOffset.edges.map((edge) => {
     const position = readOffsetCursor('cursor', edge.cursor, address);
-    return { cursor: nativeCursor(address, { i: position, sa: edge.node.searchAfter }), node: owned(locationId, edge.node) };
+    return lazyEdge(owned(locationId, edge.node), () => nativeCursor(address, { i: position, sa: edge.node.searchAfter }));
   });
-  return { edges, pageInfo: { ...byOffset.pageInfo, ...endCursors(edges) }, totalCount: byOffset.totalCount };
+  return { edges, pageInfo: lazyPageInfo(edges, byOffset.pageInfo), totalCount: byOffset.totalCount };
 }
 
 async function pageAfter(
@@ -145,15 +147,12 @@ async function pageAfter(
     .map((hit, offset) => ({ hit, position: after.i + 1 + offset }))
     .filter(({ position }) => position < end);
   if (last !== undefined) placed = last === 0 ? [] : placed.slice(-last);
-  const edges = placed.map(({ hit, position }) => ({
-    cursor: nativeCursor(address, { i: position, sa: hit.searchAfter }),
-    node: owned(locationId, hit),
-  }));
+  const edges = placed.map(({ hit, position }) => lazyEdge(owned(locationId, hit), () => nativeCursor(address, { i: position, sa: hit.searchAfter })));
   const lastPosition = placed.at(-1)?.position ?? after.i;
   return {
     edges,
     // `after` names an edge, so there is always one in front of this page.
-    pageInfo: { hasNextPage: lastPosition + 1 < end, hasPreviousPage: true, ...endCursors(edges) },
+    pageInfo: lazyPageInfo(edges, { hasNextPage: lastPosition + 1 < end, hasPreviousPage: true }),
     totalCount: answer.total,
   };
 }
@@ -180,10 +179,6 @@ function windowSize(argument: 'first' | 'last', value: number): number {
     throw invalidPaginationInput(`\`${argument}\` must be a whole number from 0 to ${MAX_WINDOW_SIZE}, got ${value}.`);
   }
   return value;
-}
-
-function endCursors(edges: { cursor: string }[]) {
-  return { startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
 }
 
 /** A search hit of another location would be a leak: it is refused, not shown. */

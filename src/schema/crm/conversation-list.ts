@@ -3,7 +3,7 @@ import { builder } from '../../builder';
 import type { Context } from '../../context';
 import { type CrmConversation, toCrmConversation } from '../../upstream/crm-cache/index';
 import type { ConversationSearchParams } from '../../upstream/index';
-import { type Connection, type ConnectionArguments, nativeCursor, readNativeCursor } from '../pagination/index';
+import { type Connection, type ConnectionArguments, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
 import { ErrorCode, gatewayError } from '../../errors';
 import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
 import { forwardPageSize } from './cursor-lists';
@@ -74,17 +74,12 @@ export async function conversationConnection(
     if (conversation.locationId !== query.locationId) return [];
     primeConversation(ctx, conversation);
     const sortValue = typeof item.sort?.[0] === 'number' ? item.sort[0] : conversation.lastMessageDate;
-    return [{ cursor: nativeCursor(address, { i: start + offset, d: sortValue ?? 0 }), node: conversation }];
+    return [lazyEdge(conversation, () => nativeCursor(address, { i: start + offset, d: sortValue ?? 0 }))];
   });
   const seen = start + (size === 0 ? 0 : answer.conversations.length);
   return {
     edges,
-    pageInfo: {
-      hasNextPage: size === 0 ? answer.total > start : seen < answer.total,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, { hasNextPage: size === 0 ? answer.total > start : seen < answer.total, hasPreviousPage: start > 0 }),
     totalCount: answer.total,
   };
 }

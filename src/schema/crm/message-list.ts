@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { builder } from '../../builder';
 import type { Context } from '../../context';
 import { type CrmConversation, type CrmMessage, toCrmMessage } from '../../upstream/crm-cache/index';
-import { type Connection, type ConnectionArguments, nativeCursor, readNativeCursor } from '../pagination/index';
+import { type Connection, type ConnectionArguments, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
 import { callOptions, crmOf, resolvingUpstream } from './access';
 import { forwardPageSize } from './cursor-lists';
 import { locatedPayload } from './ids';
@@ -40,18 +40,15 @@ export async function messageConnection(
       callOptions(ctx),
     ),
   );
-  const edges = page.messages.slice(0, size).map((raw) => ({
-    cursor: nativeCursor(address, { m: raw.id }),
-    node: toCrmMessage(raw, conversation.locationId, conversation.id),
-  }));
+  const edges = page.messages
+    .slice(0, size)
+    .map((raw) => lazyEdge(toCrmMessage(raw, conversation.locationId, conversation.id), () => nativeCursor(address, { m: raw.id })));
   return {
     edges,
-    pageInfo: {
+    pageInfo: lazyPageInfo(edges, {
       hasNextPage: size === 0 ? page.messages.length > 0 : page.nextPage,
       hasPreviousPage: after !== undefined,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CursorAddress } from './cursor-envelope';
+import { lazyEdge, lazyPageInfo } from './lazy-cursors';
 import { offsetCursor } from './offset-cursor';
 import { PageSizeLimits } from './page-size-limits';
 import { type FetchPage, readWindow } from './window-reader';
@@ -54,15 +55,10 @@ export async function connectionFromPages<Node>(
     limits: options.limits ?? new PageSizeLimits(),
     signal: options.signal,
   });
-  const edges = items.map((node, offset) => ({ cursor: offsetCursor(address, window.start + offset), node }));
+  const edges = items.map((node, offset) => lazyEdge(node, () => offsetCursor(address, window.start + offset)));
   return {
     edges,
-    pageInfo: {
-      hasNextPage: window.hasNextPage,
-      hasPreviousPage: window.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: lazyPageInfo(edges, window),
     totalCount: total,
   };
 }

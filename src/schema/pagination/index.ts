@@ -1,5 +1,6 @@
 export { connectionFromPages, type Connection, type Edge, type PageInfo, type PagedListOptions } from './connection';
 export type { CursorAddress } from './cursor-envelope';
+export { lazyEdge, lazyPageInfo } from './lazy-cursors';
 export { inconsistentUpstreamPages, invalidPaginationInput } from './errors';
 export { nativeCursor, readNativeCursor } from './native-cursor';
 export { offsetCursor, readOffsetCursor } from './offset-cursor';
