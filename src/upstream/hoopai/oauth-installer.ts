@@ -1,4 +1,4 @@
-import type { CallOptions } from '../http/call-scope';
+import { type CallOptions, inScope } from '../http/call-scope';
 import type { UpstreamHttp } from '../http/upstream-http';
 import type { OAuthLocation, OAuthTokenProvider } from '../tokens/oauth-provider';
 import type { HoopaiOAuthApi } from './oauth-api';
@@ -72,7 +72,7 @@ export class HoopaiOAuthInstaller {
   /** Exchanges the callback's code and stores the pair (durably) before answering. */
   async completeInstall(code: string, options: CallOptions = {}): Promise<InstallResult> {
     this.http.secrets.add(code);
-    const grant = await this.api.exchangeCode(code, this.http.scope(options));
+    const grant = await inScope(this.http.scope(options), (scope) => this.api.exchangeCode(code, scope));
     if (grant.userType === 'Company') {
       const serves = [...this.locations.values()].some((location) => location.companyId === grant.companyId);
       if (!grant.companyId || !serves) {

@@ -1,5 +1,5 @@
 import type { AuthorizedCaller } from '../http/authorized-caller';
-import type { CallOptions } from '../http/call-scope';
+import { type CallOptions, inScope } from '../http/call-scope';
 import type { HttpResponse } from '../http/exchange';
 import { errorForStatus } from '../http/upstream-body';
 import type { UpstreamHttp } from '../http/upstream-http';
@@ -35,7 +35,7 @@ export class HooprClient {
    * expiry) and says what it allows. Never returns the token itself.
    */
   async issueToken(options: CallOptions = {}): Promise<HooprTokenInfo> {
-    await this.tokens.token('', this.http.scope(options));
+    await inScope(this.http.scope(options), (scope) => this.tokens.token('', scope));
     return this.tokenSource.lastInfo ?? { scopes: [], expiresInSeconds: 0 };
   }
 

@@ -1,6 +1,6 @@
 import type { LocationRateLimiter } from '../rate-limit/location-limiter';
 import type { TokenProvider } from '../tokens/token-provider';
-import type { CallOptions, CallScope } from './call-scope';
+import { type CallOptions, type CallScope, inScope } from './call-scope';
 import { RateLimitedError, UnauthenticatedError, UpstreamTimeoutError, UpstreamUnavailableError, upstreamLabel } from './errors';
 import type { HttpResponse } from './exchange';
 import { withRetries } from './retry';
@@ -25,21 +25,22 @@ export class AuthorizedCaller {
 
   /** Returns any answer below 500 other than 401/429; the client reads its status and body. */
   async call(key: string, request: UpstreamRequest, options: CallOptions): Promise<HttpResponse> {
-    const scope = this.http.scope(options);
     let renewed = false;
-    return withRetries(
-      async () => {
-        const token = await this.tokens.token(key, scope);
-        const response = await this.sendCounted(key, request, scope, token);
-        if (response.status !== 401) return response;
-        if (renewed) throw this.unauthenticated(key, request, response);
-        renewed = true;
-        const fresh = await this.tokens.renew(key, token, scope);
-        const retried = await this.sendCounted(key, request, scope, fresh);
-        if (retried.status === 401) throw this.unauthenticated(key, request, retried);
-        return retried;
-      },
-      { idempotent: request.idempotent, scope, tuning: this.http.retryTuning, logger: this.http.logger, route: request.route },
+    return inScope(this.http.scope(options), (scope) =>
+      withRetries(
+        async () => {
+          const token = await this.tokens.token(key, scope);
+          const response = await this.sendCounted(key, request, scope, token);
+          if (response.status !== 401) return response;
+          if (renewed) throw this.unauthenticated(key, request, response);
+          renewed = true;
+          const fresh = await this.tokens.renew(key, token, scope);
+          const retried = await this.sendCounted(key, request, scope, fresh);
+          if (retried.status === 401) throw this.unauthenticated(key, request, retried);
+          return retried;
+        },
+        { idempotent: request.idempotent, scope, tuning: this.http.retryTuning, logger: this.http.logger, route: request.route },
+      ),
     );
   }
 

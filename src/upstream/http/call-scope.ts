@@ -12,11 +12,18 @@ export interface CallOptions {
  * One logical call's cancellation and deadline. `signal` fires when the caller cancels or
  * the deadline passes; `abortError()` tells the two apart: a cancelled caller gets its own
  * abort reason back (nobody is waiting for an answer), a passed deadline is a timeout.
+ *
+ * One controller, one timer and one listener on the caller's signal, all released by
+ * `dispose()` when the call is over (AbortSignal.timeout + AbortSignal.any did the same
+ * with weak references and finalizers: measurable on an inbox that makes 26 calls).
  */
 export class CallScope {
   readonly signal: AbortSignal;
   readonly deadline: number;
-  private readonly deadlineSignal: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #callerSignal: AbortSignal | undefined;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  #abortedBy: 'caller' | 'deadline' | undefined;
 
   constructor(
     readonly upstream: UpstreamName,
@@ -24,20 +31,44 @@ export class CallScope {
     defaultTimeoutMs: number,
   ) {
     this.deadline = options.deadline ?? Date.now() + defaultTimeoutMs;
-    this.deadlineSignal = AbortSignal.timeout(Math.max(0, this.deadline - Date.now()));
-    this.signal = options.signal ? AbortSignal.any([options.signal, this.deadlineSignal]) : this.deadlineSignal;
+    this.signal = this.#controller.signal;
+    this.#callerSignal = options.signal;
+    if (this.#callerSignal?.aborted) {
+      this.#onCallerAbort();
+      return;
+    }
+    this.#callerSignal?.addEventListener('abort', this.#onCallerAbort, { once: true });
+    this.#timer = setTimeout(this.#onDeadline, Math.max(0, this.deadline - Date.now()));
+    this.#timer.unref?.();
   }
+
+  /** The call is over: stop watching the deadline and the caller's signal. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
+  }
+
+  readonly #onCallerAbort = (): void => {
+    if (this.signal.aborted) return;
+    this.#abortedBy = 'caller';
+    this.dispose();
+    this.#controller.abort(this.#callerSignal!.reason);
+  };
+
+  readonly #onDeadline = (): void => {
+    if (this.signal.aborted) return;
+    this.#abortedBy = 'deadline';
+    this.dispose();
+    this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  };
 
   remainingMs(): number {
     return Math.max(0, this.deadline - Date.now());
   }
 
-  /**
-   * Whether the caller (not the deadline) aborted the scope. Read from the combined
-   * signal's reason: some servers' request signals do not report `aborted` themselves.
-   */
+  /** Whether the caller (not the deadline) aborted the scope. */
   get cancelledByCaller(): boolean {
-    return this.signal.aborted && !(this.deadlineSignal.aborted && this.signal.reason === this.deadlineSignal.reason);
+    return this.#abortedBy === 'caller';
   }
 
   abortError(): unknown {
@@ -82,5 +113,14 @@ export class CallScope {
         },
       );
     });
+  }
+}
+
+/** Runs `work` in `scope` and disposes of the scope however the work ends. */
+export async function inScope<T>(scope: CallScope, work: (scope: CallScope) => Promise<T>): Promise<T> {
+  try {
+    return await work(scope);
+  } finally {
+    scope.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
-import type { CallScope } from '../http/call-scope';
+import { type CallScope, inScope } from '../http/call-scope';
 import { freshUntil } from './freshness';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
@@ -45,7 +45,7 @@ export class ClientCredentialsProvider implements TokenProvider {
 
   private async issue(): Promise<string> {
     const obtainedAt = Date.now();
-    const issued = await this.options.issue(this.options.newScope());
+    const issued = await inScope(this.options.newScope(), (scope) => this.options.issue(scope));
     this.options.secrets.add(issued.accessToken);
     const expiresAt = obtainedAt + issued.expiresInSeconds * 1000;
     this.cached = { token: issued.accessToken, freshUntil: freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs) };

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
-import type { CallScope } from '../http/call-scope';
+import { type CallScope, inScope } from '../http/call-scope';
 import { ReauthRequiredError } from '../http/errors';
 import { freshUntil } from './freshness';
 import { SingleFlight } from './single-flight';
@@ -107,7 +107,9 @@ export class OAuthTokenProvider implements TokenProvider {
   private async refreshRecord(key: string, record: TokenRecord, locationId: string): Promise<string> {
     let grant: OAuthGrant;
     try {
-      grant = await this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, this.options.newScope());
+      grant = await inScope(this.options.newScope(), (scope) =>
+        this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope),
+      );
     } catch (error) {
       if (!(error instanceof InvalidGrantError)) throw error;
       await this.markReauthRequired(key, record);
@@ -118,7 +120,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
     const agencyToken = await this.companyToken(companyId, locationId);
-    const grant = await this.options.grants.mintLocationToken(agencyToken, companyId, locationId, this.options.newScope());
+    const grant = await inScope(this.options.newScope(), (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
     const tokens = this.toStored(grant, { userType: 'Location', companyId, locationId });
     return this.save(tokenKeys.location(locationId), record?.version, tokens);
   }
