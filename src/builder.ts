@@ -22,11 +22,16 @@ export const builder = new SchemaBuilder<{
     // Relay global IDs are opaque base64 (DESIGN.md); clients must not parse them.
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true, description: 'Any object by its global id; null when no such object exists.' },
+    nodeQueryOptions: {
+      nullable: true,
+      description: 'Any object by its global id; null when no such object exists.',
+      args: { id: { description: 'A global id exactly as this API returned it (any type that implements Node).' } },
+    },
     // `[Node]!`: a missing or failing id is a null in its position, never a failed list.
     nodesQueryOptions: {
       nullable: { list: false, items: true },
       description: 'Objects by global id, in the order asked; null where no such object exists.',
+      args: { ids: { description: 'Global ids exactly as this API returned them; types may be mixed and ids repeated.' } },
     },
     nodeTypeOptions: { description: 'An object with a global id: refetch it with `node(id:)`.' },
     idFieldOptions: { description: 'Global id: opaque; pass it back as is to `node`, `nodes` or a field taking this type.' },

@@ -12,8 +12,8 @@ import { schema } from '../src/schema/index';
 
 /**
  * GraphiQL's docs pane and the generated client's doc comments are a frontend developer's
- * manual: every type, field, input field and enum value the gateway exposes needs a
- * description. Built-in scalars and introspection types are GraphQL's own.
+ * manual: every type, field, argument, input field and enum value the gateway exposes needs
+ * a description. Built-in scalars and introspection types are GraphQL's own.
  */
 
 function undocumented(type: GraphQLNamedType): string[] {
@@ -22,7 +22,13 @@ function undocumented(type: GraphQLNamedType): string[] {
     if (!description?.trim()) missing.push(what);
   };
   check(`type ${type.name}`, type.description);
-  if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+  if (isObjectType(type) || isInterfaceType(type)) {
+    for (const field of Object.values(type.getFields())) {
+      check(`${type.name}.${field.name}`, field.description);
+      for (const arg of field.args) check(`${type.name}.${field.name}(${arg.name})`, arg.description);
+    }
+  }
+  if (isInputObjectType(type)) {
     for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field.description);
   }
   if (isEnumType(type)) {
@@ -38,7 +44,7 @@ describe('schema descriptions', () => {
     expect(ownTypes.map((t) => t.name)).toEqual(expect.arrayContaining(['Query', 'Viewer', 'Track', 'Node']));
   });
 
-  it('describes every type, field, input field and enum value', () => {
+  it('describes every type, field, argument, input field and enum value', () => {
     const offenders = ownTypes.flatMap(undocumented);
     if (offenders.length > 0) {
       expect.fail(`${offenders.length} schema members have no description:\n  ${offenders.join('\n  ')}`);

@@ -83,7 +83,7 @@ builder.mutationField('createContact', (t) =>
     type: CreateContactPayload,
     description: 'Create a contact. Duplicates (same email or phone in the location) are refused by HoopAI: UpstreamRefusedError.',
     errors: mutationErrors('createContact'),
-    args: { input: t.arg({ type: CreateContactInput, required: true }) },
+    args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The contact to create and the location it belongs to.' }) },
     resolve: (_, { input }, ctx) => {
       const locationId = chosenLocation(ctx, input.locationId == null ? undefined : String(input.locationId), 'crm:write');
       const checks = new InputChecks();
@@ -108,7 +108,7 @@ builder.mutationField('updateContact', (t) =>
     description:
       'Change a contact. `tags` ADDs to the existing tags unless `tagsMode: REPLACE` is given (HoopAI itself would replace them all).',
     errors: mutationErrors('updateContact'),
-    args: { input: t.arg({ type: UpdateContactInput, required: true }) },
+    args: { input: t.arg({ type: UpdateContactInput, required: true, description: 'Which contact to change, and the fields to change (fields left out stay as they are).' }) },
     resolve: (_, { input }, ctx) => {
       const checks = new InputChecks();
       const id = locatedIdIn(checks, 'input.id', 'Contact', String(input.id));
@@ -164,7 +164,7 @@ builder.mutationField('deleteContact', (t) =>
     type: DeleteContactPayload,
     description: 'Delete a contact with its conversation and messages. Deleting a contact that is already gone is NotFoundError.',
     errors: mutationErrors('deleteContact'),
-    args: { input: t.arg({ type: DeleteContactInput, required: true }) },
+    args: { input: t.arg({ type: DeleteContactInput, required: true, description: 'Which contact to delete.' }) },
     resolve: (_, { input }, ctx) => {
       const checks = new InputChecks();
       const id = locatedIdIn(checks, 'input.id', 'Contact', String(input.id));

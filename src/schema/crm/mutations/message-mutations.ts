@@ -105,7 +105,7 @@ builder.mutationField('sendMessage', (t) =>
     description:
       'Send a message to a contact. Never sent twice by the gateway: after a timeout, retry with the same idempotencyKey (UpstreamFailureError.outcomeUnknown says whether it may have gone out).',
     errors: mutationErrors('sendMessage'),
-    args: { input: t.arg({ type: SendMessageInput, required: true }) },
+    args: { input: t.arg({ type: SendMessageInput, required: true, description: 'Who to send to, on which channel, and what.' }) },
     resolve: (_, { input }, ctx) => {
       const checks = new InputChecks();
       const id = locatedIdIn(checks, 'input.contactId', 'Contact', String(input.contactId));

@@ -37,7 +37,7 @@ builder.mutationField('shareTrack', (t) =>
     description:
       'Send a contact a Hoopr track: its name and public link, after an optional note. Needs crm:write and catalog:read. A track that does not exist is NotFoundError.',
     errors: mutationErrors('shareTrack'),
-    args: { input: t.arg({ type: ShareTrackInput, required: true }) },
+    args: { input: t.arg({ type: ShareTrackInput, required: true, description: 'Which track to share with which contact, on which channel.' }) },
     resolve: async (_, { input }, ctx) => {
       const checks = new InputChecks();
       const contact = locatedIdIn(checks, 'input.contactId', 'Contact', String(input.contactId));

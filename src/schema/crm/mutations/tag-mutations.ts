@@ -49,7 +49,7 @@ for (const [field, change, payloadName] of [
       type: payload,
       description: change === 'add' ? 'Add tags to a contact, keeping its other tags.' : 'Remove tags from a contact, keeping its other tags.',
       errors: mutationErrors(field),
-      args: { input: t.arg({ type: ContactTagsInput, required: true }) },
+      args: { input: t.arg({ type: ContactTagsInput, required: true, description: 'Which contact, and the tags to add or remove.' }) },
       resolve: (_, { input }, ctx) => {
         const checks = new InputChecks();
         const id = locatedIdIn(checks, 'input.contactId', 'Contact', String(input.contactId));
