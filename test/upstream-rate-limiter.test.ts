@@ -78,6 +78,26 @@ describe('WindowBucket', () => {
     expect(bucket.slotTime(1, 200)).toBe(1_200);
     expect(bucket.slotTime(5, 200)).toBe(1_200);
   });
+
+  it('counts a long log exactly as a plain list of answers would, across compactions', () => {
+    const windowMs = 1_000;
+    const bucket = new WindowBucket(100_000, 100_000, windowMs);
+    const answers: number[] = [];
+    for (let now = 0; now < 5_000; now += 1) {
+      // Three answers per millisecond: a log of ~3,000 entries, pruned and compacted as it goes.
+      for (let i = 0; i < 3; i++) {
+        bucket.take();
+        bucket.answered(now, {});
+        answers.push(now);
+      }
+      if (now % 97 === 0) {
+        const inside = answers.filter((at) => at + windowMs > now).length;
+        expect(bucket.free(now)).toBe(100_000 - inside);
+        const oldestInside = answers.find((at) => at + windowMs > now)!;
+        expect(bucket.nextChange(now)).toBe(oldestInside + windowMs);
+      }
+    }
+  });
 });
 
 function limiter(tuning: Partial<RateLimitTuning>): LocationRateLimiter {

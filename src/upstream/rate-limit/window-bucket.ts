@@ -13,9 +13,17 @@ import type { RateLimitReport } from './headers';
  * limit, the reported interval replaces ours, and a `X-RateLimit-Remaining` below what we
  * think is left (other gateway instances, other apps) books the difference as used now.
  */
+/** Expired entries dropped at once, at the earliest; fewer are just skipped. */
+const COMPACT_AFTER = 256;
+
 export class WindowBucket {
-  /** Times (ascending) of answered requests still inside the interval, plus booked phantoms. */
+  /**
+   * Times (ascending) of answered requests, plus booked phantoms; those from `head` on are
+   * still inside the interval. Expired entries are skipped by moving `head` and dropped in
+   * batches, so a large budget (a long log) costs no more per request than a small one.
+   */
   private readonly log: number[] = [];
+  private head = 0;
   inFlight = 0;
   /** No request may start before this time (after an upstream 429). */
   blockedUntil = 0;
@@ -32,8 +40,8 @@ export class WindowBucket {
   free(now: number): number {
     this.prune(now);
     if (now < this.blockedUntil) return 0;
-    if (!this.calibrated) return this.inFlight === 0 && this.log.length < this.limit ? 1 : 0;
-    return this.limit - this.log.length - this.inFlight;
+    if (!this.calibrated) return this.inFlight === 0 && this.logged < this.limit ? 1 : 0;
+    return this.limit - this.logged - this.inFlight;
   }
 
   take(): void {
@@ -53,7 +61,7 @@ export class WindowBucket {
     if (report.intervalMs) this.windowMs = report.intervalMs;
     if (report.max) this.limit = Math.min(this.configuredLimit, report.max);
     if (report.remaining !== undefined) {
-      const believedFree = this.limit - this.log.length - this.inFlight;
+      const believedFree = this.limit - this.logged - this.inFlight;
       for (let i = report.remaining; i < believedFree; i++) this.log.push(now);
     }
   }
@@ -72,10 +80,10 @@ export class WindowBucket {
     if (!this.calibrated) return undefined;
     this.prune(now);
     const start = Math.max(now, this.blockedUntil);
-    const needed = position + 1 - (this.limit - this.log.length - this.inFlight);
+    const needed = position + 1 - (this.limit - this.logged - this.inFlight);
     if (needed <= 0) return start;
     // Logged requests leave the interval oldest first; in-flight ones an interval after their answer at the earliest.
-    const expiry = needed <= this.log.length ? this.log[needed - 1]! + this.windowMs : now + this.windowMs;
+    const expiry = needed <= this.logged ? this.log[this.head + needed - 1]! + this.windowMs : now + this.windowMs;
     return Math.max(start, expiry);
   }
 
@@ -83,14 +91,21 @@ export class WindowBucket {
   nextChange(now: number): number | undefined {
     const times: number[] = [];
     if (this.blockedUntil > now) times.push(this.blockedUntil);
-    const oldest = this.log[0];
+    const oldest = this.log[this.head];
     if (oldest !== undefined) times.push(oldest + this.windowMs);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
+  /** Entries inside the interval (as of the last prune). */
+  private get logged(): number {
+    return this.log.length - this.head;
+  }
+
   private prune(now: number): void {
-    let expired = 0;
-    while (expired < this.log.length && this.log[expired]! + this.windowMs <= now) expired++;
-    if (expired > 0) this.log.splice(0, expired);
+    while (this.head < this.log.length && this.log[this.head]! + this.windowMs <= now) this.head++;
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.log.length) {
+      this.log.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }
