@@ -25,8 +25,12 @@ import type { Plugin } from 'graphql-yoga';
  *   "null" mean different things;
  * - documents using @skip or @include: graphql-jit has answered these wrongly before
  *   (a fragment reached by several paths), and they are rare in hot queries;
- * - requests whose variables graphql-js rejects: its errors are the ones clients know;
+ * - requests whose variables graphql-js rejects: its errors are the ones clients know
+ *   (checked before compiling, so a document is compiled only once it is used);
  * - a document graphql-jit cannot compile (logged once per document).
+ *
+ * Answers are graphql-js's in everything but the order of `errors`, which the GraphQL spec
+ * leaves open (graphql-jit lists nulls in non-null positions last).
  *
  * A non-null variable with a default that the request leaves out gets that default before
  * the compiled code reads it: graphql-jit 0.8 reports such a variable as missing.
@@ -67,11 +71,11 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
     onExecute({ args, setExecuteFn }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'query' || usesSkipOrInclude(args.document)) return;
-      const compiled = compiledFor(args, operation);
-      if (!compiled) return;
       const variables = args.variableValues ?? {};
       const checked = getVariableValues(args.schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
       if (checked.errors) return;
+      const compiled = compiledFor(args, operation);
+      if (!compiled) return;
       setExecuteFn((executionArgs) => {
         const result = compiled.query(executionArgs.rootValue, executionArgs.contextValue, withNonNullDefaults(variables, compiled.nonNullDefaults));
         return isPromise(result) ? result.then((settled) => withLocatedErrors(settled, args.document)) : withLocatedErrors(result, args.document);
@@ -105,6 +109,10 @@ function withNonNullDefaults(variables: Readonly<Record<string, unknown>>, defau
  * yoga rebuilds every error from its source positions when it serializes it and would drop
  * them. Errors are rebuilt here as graphql-js would have built them: same message, path,
  * original error and extensions, positioned in the document's source.
+ *
+ * A null in a non-null position is a plain Error in graphql-js (so yoga masks it as an
+ * unexpected error, INTERNAL_SERVER_ERROR); graphql-jit raises it as a GraphQLError that
+ * would reach the client unmasked and without a code. It gets graphql-js's plain Error back.
  */
 function withLocatedErrors(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   if (!result.errors?.length) return result;
@@ -115,12 +123,14 @@ function withLocatedErrors(result: ExecutionResult, document: DocumentNode): Exe
       source: positions?.length ? source : undefined,
       positions: positions?.length ? positions : undefined,
       path: error.path,
-      originalError: error.originalError ?? undefined,
+      originalError: error.originalError ?? (NULL_IN_NON_NULL.test(error.message) ? new Error(error.message) : undefined),
       extensions: error.extensions,
     });
   });
   return { ...result, errors };
 }
+
+const NULL_IN_NON_NULL = /^Cannot return null for non-nullable field /;
 
 /** The offset of a 1-based line and column in a GraphQL source (line breaks as its lexer counts them). */
 function offsetOf(body: string, line: number, column: number): number {
