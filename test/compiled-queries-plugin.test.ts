@@ -9,7 +9,7 @@ import { withErrorsSorted } from './helpers/error-order';
 /**
  * The compiled-queries plugin on a schema built to fail in every way a resolver can: a
  * plain Error (masked: its text may hold anything), a GraphQLError with a code, a null in
- * a non-null position, a failing list item, all behind fragments and aliases. Yoga with and
+ * a non-null position, a value its scalar cannot represent, a failing list item, all behind fragments and aliases. Yoga with and
  * without the plugin, each on its own socket, must answer identically (errors in any order).
  */
 
@@ -20,6 +20,7 @@ const schema = createSchema({
       secret: String
       coded: String
       nonNull: Item
+      tooBig: Int
     }
     interface Named {
       name: String!
@@ -41,6 +42,7 @@ const schema = createSchema({
         throw new GraphQLError('Not for you.', { extensions: { code: 'FORBIDDEN' } });
       },
       nonNull: () => ({ id: 'x' }),
+      tooBig: () => 2 ** 40,
     },
     Item: {
       name: (item: { id: string }) => `item ${item.id}`,
@@ -104,6 +106,7 @@ describe('useCompiledQueries', () => {
         secret
         coded
         nonNull { id required }
+        tooBig
       }
       fragment Bits on Named { name ... on Item { id maybe } }
     `);

@@ -110,9 +110,10 @@ function withNonNullDefaults(variables: Readonly<Record<string, unknown>>, defau
  * them. Errors are rebuilt here as graphql-js would have built them: same message, path,
  * original error and extensions, positioned in the document's source.
  *
- * A null in a non-null position is a plain Error in graphql-js (so yoga masks it as an
- * unexpected error, INTERNAL_SERVER_ERROR); graphql-jit raises it as a GraphQLError that
- * would reach the client unmasked and without a code. It gets graphql-js's plain Error back.
+ * An error graphql-jit raises itself (no resolver threw it: a null in a non-null position,
+ * a value its scalar cannot represent) has no original error, so yoga would show its text
+ * without a code. Yoga behind graphql-js masks these as unexpected (INTERNAL_SERVER_ERROR);
+ * they get a plain original error here so that yoga masks them the same way.
  */
 function withLocatedErrors(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   if (!result.errors?.length) return result;
@@ -123,14 +124,12 @@ function withLocatedErrors(result: ExecutionResult, document: DocumentNode): Exe
       source: positions?.length ? source : undefined,
       positions: positions?.length ? positions : undefined,
       path: error.path,
-      originalError: error.originalError ?? (NULL_IN_NON_NULL.test(error.message) ? new Error(error.message) : undefined),
+      originalError: error.originalError ?? new Error(error.message),
       extensions: error.extensions,
     });
   });
   return { ...result, errors };
 }
-
-const NULL_IN_NON_NULL = /^Cannot return null for non-nullable field /;
 
 /** The offset of a 1-based line and column in a GraphQL source (line breaks as its lexer counts them). */
 function offsetOf(body: string, line: number, column: number): number {
