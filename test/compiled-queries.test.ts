@@ -142,6 +142,23 @@ describe('compiled queries answer exactly as graphql-js does', () => {
     }
   });
 
+  it('for input objects: custom scalars, defaults, a single value for a list, variables left out inside them', async () => {
+    const query = `query Filtered($since: DateTime, $email: String, $tags: [String!]) {
+      literal: contacts(locationId: "${LOCATION_ID}", first: 3, filter: { dateAdded: { from: "2020-01-01T00:00:00Z" }, tags: "no-such-tag" }, sort: [{ field: DATE_ADDED }]) {
+        totalCount edges { node { id dateAdded } }
+      }
+      byVariables: contacts(locationId: "${LOCATION_ID}", first: 3, filter: { dateAdded: { from: $since }, email: $email, tags: $tags }) {
+        totalCount edges { node { id } }
+      }
+    }`;
+    const everything = await expectSameAnswer(query, { since: '2020-01-01T00:00:00Z' });
+    expect(everything.body.errors).toBeUndefined();
+    await expectSameAnswer(query, { since: '2020-01-01T00:00:00Z', tags: 'vip', email: null });
+    const badDate = await expectSameAnswer(query, { since: 'yesterday' });
+    expect(badDate.body.errors?.length).toBeGreaterThan(0);
+    expect(compilations().filter((line) => line.operationName === 'Filtered')).toHaveLength(1);
+  });
+
   it('for bad input, a location the caller may not use, and @include and mutations (left to graphql-js)', async () => {
     const badInput = await expectSameAnswer('{ tracks(first: 500) { totalCount } track(id: "bm90IGEgdHJhY2s=") { id } }');
     expect(badInput.body.errors?.[0]?.extensions?.code).toBeDefined();
