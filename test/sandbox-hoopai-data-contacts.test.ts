@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HoopaiStore } from '../src/sandbox/hoopai/data/store';
 import { ID_PATTERN } from '../src/sandbox/hoopai/data/ids';
 import type { ContactRecord } from '../src/sandbox/hoopai/data/types';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
-import { startDataHarness, type DataHarness } from './helpers/hoopai-data-harness';
+import { useDataHarness } from './helpers/hoopai-data-harness';
 
 const A = SANDBOX_LOCATIONS[2]!.id;
 const B = SANDBOX_LOCATIONS[1]!.id;
@@ -11,15 +11,7 @@ const B = SANDBOX_LOCATIONS[1]!.id;
 const seed = new HoopaiStore();
 const seedContacts = (locationId: string) => [...seed.location(locationId)!.contacts.values()];
 
-let api: DataHarness;
-beforeAll(async () => {
-  api = await startDataHarness();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await fetch(`${api.url}/__sandbox/reset`, { method: 'POST' });
-  api.events.length = 0;
-});
+const api = useDataHarness();
 
 function someContact(locationId: string, predicate: (c: ContactRecord) => boolean = () => true): ContactRecord {
   return seedContacts(locationId).find(predicate)!;

@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HoopaiStore } from '../src/sandbox/hoopai/data/store';
 import type { ConversationRecord } from '../src/sandbox/hoopai/data/types';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
-import { startDataHarness, type DataHarness } from './helpers/hoopai-data-harness';
+import { useDataHarness } from './helpers/hoopai-data-harness';
 
 const A = SANDBOX_LOCATIONS[1]!.id; // 250 conversations
 const B = SANDBOX_LOCATIONS[2]!.id;
 const seed = new HoopaiStore();
 const conversationsOf = (locationId: string) => [...seed.location(locationId)!.conversations.values()];
 
-let api: DataHarness;
-beforeAll(async () => {
-  api = await startDataHarness();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await fetch(`${api.url}/__sandbox/reset`, { method: 'POST' });
-  api.events.length = 0;
-});
+const api = useDataHarness();
 
 const searchConversations = (query: Record<string, string | number>, as = A) =>
   api.call('GET', '/conversations/search', { as, query: { locationId: A, ...query } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HoopaiStore } from '../src/sandbox/hoopai/data/store';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
-import { startDataHarness, type ApiResponse, type DataHarness } from './helpers/hoopai-data-harness';
+import { type ApiResponse, useDataHarness } from './helpers/hoopai-data-harness';
 import {
   HOOPAI_UPSTREAM_MISSING,
   HOOPAI_UPSTREAM_MISSING_REASON,
@@ -40,15 +40,9 @@ const fullContact = [...seed.location(A)!.contacts.values()].find(
 
 suite('sandbox responses against the official OpenAPI files', () => {
   let openapi: HoopaiOpenApi;
-  let api: DataHarness;
-  beforeAll(async () => {
+  const api = useDataHarness();
+  beforeAll(() => {
     openapi = new HoopaiOpenApi();
-    api = await startDataHarness();
-  });
-  afterAll(() => api?.close());
-  beforeEach(async () => {
-    await fetch(`${api.url}/__sandbox/reset`, { method: 'POST' });
-    api.events.length = 0;
   });
 
   function expectDocumented(file: OpenApiFile, method: string, route: string, response: ApiResponse): void {

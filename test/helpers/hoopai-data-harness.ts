@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { ControlPlane } from '../../src/sandbox/common/control-plane';
 import { Router } from '../../src/sandbox/common/router';
 import { createSandboxServer, listen } from '../../src/sandbox/common/server';
@@ -74,5 +75,39 @@ export async function startDataHarness(store = new HoopaiStore()): Promise<DataH
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     },
     close: () => running.close(),
+  };
+}
+
+/**
+ * One data harness for the enclosing test file (or suite), reset before every test: the
+ * store back to its seed, the captured webhooks emptied. The handle may be used in tests
+ * and hooks only (the harness starts in beforeAll).
+ */
+export function useDataHarness(): DataHarness {
+  let harness: DataHarness | undefined;
+  beforeAll(async () => {
+    harness = await startDataHarness();
+  });
+  afterAll(() => harness?.close());
+  beforeEach(async () => {
+    await fetch(`${started().url}/__sandbox/reset`, { method: 'POST' });
+    started().events.length = 0;
+  });
+  function started(): DataHarness {
+    if (!harness) throw new Error('the data harness starts in beforeAll: use it inside tests and hooks');
+    return harness;
+  }
+  return {
+    get url() {
+      return started().url;
+    },
+    get store() {
+      return started().store;
+    },
+    get events() {
+      return started().events;
+    },
+    call: (method, path, options) => started().call(method, path, options),
+    close: () => started().close(),
   };
 }
