@@ -8,7 +8,7 @@ import { schema } from '../src/schema/index';
 import type { RunningGateway } from '../src/server/start';
 import { graphql, startSandboxGateway, type GraphQLResponse } from './helpers/gateway';
 import { useCatalogGateway } from './helpers/catalog-gateway';
-import { sandboxControl, type SandboxControl } from './helpers/upstream-sandbox-control';
+import { sandboxControl } from './helpers/upstream-sandbox-control';
 
 /** What the catalog graph refuses, and how it fails: ids, scopes and upstream faults. */
 
@@ -16,17 +16,8 @@ const catalog = seedCatalog();
 const oracle = new CatalogStore(catalog);
 const allTracks = oracle.tracks();
 
-let gateway: RunningGateway;
-let control: SandboxControl;
-
-useCatalogGateway((started, startedControl) => {
-  gateway = started;
-  control = startedControl;
-});
-
-async function ask<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>['body']> {
-  return (await graphql<T>(gateway.graphqlUrl, query, { variables })).body;
-}
+const harness = useCatalogGateway();
+const { ask } = harness;
 
 const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.map((error) => error.extensions?.code);
 
@@ -47,14 +38,14 @@ describe('global ids', () => {
       const body = await ask(query);
       expect(codes(body), query).toContain('BAD_USER_INPUT');
     }
-    const { requests } = await control.stats();
+    const { requests } = await harness.control.stats();
     expect(Object.keys(requests).filter((route) => route !== 'POST /v1/auth/token' && requests[route]! > 0)).toEqual([]);
   });
 });
 
 describe('access', () => {
   it('answers FORBIDDEN on every catalog entry point to a caller without catalog:read', async () => {
-    const services = { upstreams: gateway.upstreams, catalogMode: 'test' as const, locationNames: {} };
+    const services = { upstreams: harness.gateway.upstreams, catalogMode: 'test' as const, locationNames: {} };
     const yoga = createYoga({
       schema,
       maskedErrors: true,
@@ -62,7 +53,7 @@ describe('access', () => {
       context: ({ request }) => createContext({ name: 'crm only', scopes: ['crm:read'], locationIds: [] }, services, request.signal),
     });
     const trackId = encodeGlobalId('Track', allTracks[0]!.id);
-    const response = await yoga.fetch('http://gateway.test/graphql', {
+    const response = await yoga.fetch('http://harness.gateway.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -72,7 +63,7 @@ describe('access', () => {
     const body = (await response.json()) as GraphQLResponse['body'];
     expect(codes(body)).toEqual(['FORBIDDEN']);
 
-    const nodes = await yoga.fetch('http://gateway.test/graphql', {
+    const nodes = await yoga.fetch('http://harness.gateway.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ viewer { name } node(id: "${trackId}") { id } track(slug: "x") { id } artist(id: "${encodeGlobalId('Artist', 'a')}") { id } }` }),
@@ -80,7 +71,7 @@ describe('access', () => {
     const nodesBody = (await nodes.json()) as GraphQLResponse['body'];
     expect(nodesBody.data).toEqual({ viewer: { name: 'crm only' }, node: null, track: null, artist: null });
     expect(codes(nodesBody)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect(await control.stats().then((stats) => stats.requests['GET /v1/tracks/:id'] ?? 0)).toBe(0);
+    expect(await harness.control.stats().then((stats) => stats.requests['GET /v1/tracks/:id'] ?? 0)).toBe(0);
   });
 });
 

@@ -3,11 +3,9 @@ import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { signStreamUrl } from '../src/sandbox/hoopr/stream-signing';
 import { encodeGlobalId } from '../src/schema/global-id';
-import type { RunningGateway } from '../src/server/start';
 import { CatalogCache, installCatalogCache } from '../src/upstream/catalog-cache/index';
 import { graphql } from './helpers/gateway';
 import { useCatalogGateway } from './helpers/catalog-gateway';
-import { type SandboxControl } from './helpers/upstream-sandbox-control';
 
 /**
  * The golden queries of the catalog graph, over real sockets against the Hoopr sandbox, with
@@ -18,22 +16,16 @@ import { type SandboxControl } from './helpers/upstream-sandbox-control';
 const oracle = new CatalogStore(seedCatalog());
 const allTracks = oracle.tracks();
 
-let gateway: RunningGateway;
-let control: SandboxControl;
-
-useCatalogGateway((started, startedControl) => {
-  gateway = started;
-  control = startedControl;
-});
+const harness = useCatalogGateway();
 
 /** Upstream calls per route since the last reset, without the token grant (an auth detail). */
 async function catalogCalls(): Promise<Record<string, number>> {
-  const { requests } = await control.stats();
+  const { requests } = await harness.control.stats();
   return Object.fromEntries(Object.entries(requests).filter(([route]) => route !== 'POST /v1/auth/token' && requests[route]! > 0));
 }
 
 async function query<T>(text: string, variables?: Record<string, unknown>): Promise<T> {
-  const { status, body } = await graphql<T>(gateway.graphqlUrl, text, { variables });
+  const { status, body } = await graphql<T>(harness.gateway.graphqlUrl, text, { variables });
   expect(body.errors).toBeUndefined();
   expect(status).toBe(200);
   return body.data as T;
@@ -117,7 +109,7 @@ describe('golden 2: walking every track with first: 37', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      await control.reset();
+      await harness.control.reset();
       const page: TrackPage = await query<TrackPage>(PAGE_OF_TRACKS, { first: 37, after });
       callsPerPage.push((await catalogCalls())['GET /v1/tracks'] ?? 0);
       pages += 1;
@@ -147,7 +139,7 @@ describe('golden 3: last: 10 without a cursor', () => {
     expect(tailCalls).toBeGreaterThanOrEqual(1);
     expect(tailCalls).toBeLessThanOrEqual(3);
 
-    await control.reset();
+    await harness.control.reset();
     const before = await query<TrackPage>(PAGE_OF_TRACKS, { last: 10, before: tail.tracks.pageInfo.startCursor });
     expect(before.tracks.edges.map((edge) => edge.node.rawId)).toEqual(allTracks.slice(-20, -10).map((track) => track.id));
     expect(before.tracks.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
@@ -185,7 +177,7 @@ describe('golden 4: nodes with 30 mixed ids, duplicates included', () => {
 
   it('answers a second request from the cross-request cache', async () => {
     const first = await query<{ nodes: unknown[] }>(NODES, { ids: asked.map((node) => node.id) });
-    await control.reset();
+    await harness.control.reset();
     const again = await query<{ nodes: unknown[] }>(NODES, { ids: asked.map((node) => node.id) });
     expect(again.nodes).toEqual(first.nodes);
     // Only the unknown id asks again: a miss is not cached.
@@ -202,23 +194,23 @@ describe('golden 5: a cached track whose stream URL has expired', () => {
   beforeAll(() => {
     // A cache on a clock the test can move; tracks trusted for an hour so only the stream URL decides.
     cache = new CatalogCache({ mode: 'test', clock: () => Date.now() + offsetMs, ttlMs: { track: 60 * 60_000 } });
-    installCatalogCache(gateway.upstreams.hoopr, cache);
+    installCatalogCache(harness.gateway.upstreams.hoopr, cache);
   });
   afterAll(() => {
-    installCatalogCache(gateway.upstreams.hoopr, new CatalogCache({ mode: 'test' }));
+    installCatalogCache(harness.gateway.upstreams.hoopr, new CatalogCache({ mode: 'test' }));
   });
 
   it('re-fetches the track and serves a fresh, playable URL', async () => {
-    const hooprUrl = gateway.sandboxes.hoopr!.url;
+    const hooprUrl = harness.gateway.sandboxes.hoopr!.url;
     // Cached 40 minutes ago with the URL signed then: fresh at that time, expired now.
     const signedAt = new Date(Date.now() - 40 * 60_000);
     offsetMs = -40 * 60_000;
-    const upstreamTrack = await gateway.upstreams.hoopr.getTrack(seed.id);
+    const upstreamTrack = await harness.gateway.upstreams.hoopr.getTrack(seed.id);
     const expiredUrl = signStreamUrl(hooprUrl, seed.id, { signedAt });
     cache.rememberTrack({ ...upstreamTrack, streamUrl: expiredUrl });
     expect(cache.track(seed.id)?.streamUrl).toBe(expiredUrl);
     offsetMs = 0;
-    await control.reset();
+    await harness.control.reset();
 
     const data = await query<{ track: { rawId: string; stream: { url: string; expiresAt: string } } }>(TRACK, {
       id: encodeGlobalId('Track', seed.id),
@@ -238,7 +230,7 @@ describe('golden 5: a cached track whose stream URL has expired', () => {
     const id = encodeGlobalId('Track', seed.id);
     offsetMs = 0;
     await query(TRACK, { id });
-    await control.reset();
+    await harness.control.reset();
 
     offsetMs = 24 * 60_000; // about 6 minutes left
     await query(TRACK, { id });

@@ -3,10 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { encodeGlobalId } from '../src/schema/global-id';
-import type { RunningGateway } from '../src/server/start';
-import { graphql, type GraphQLResponse } from './helpers/gateway';
 import { useCatalogGateway } from './helpers/catalog-gateway';
-import { type SandboxControl } from './helpers/upstream-sandbox-control';
 
 /** The catalog types and lists, over real sockets against the Hoopr sandbox. */
 
@@ -14,17 +11,8 @@ const catalog = seedCatalog();
 const oracle = new CatalogStore(catalog);
 const allTracks = oracle.tracks();
 
-let gateway: RunningGateway;
-let control: SandboxControl;
-
-useCatalogGateway((started, startedControl) => {
-  gateway = started;
-  control = startedControl;
-});
-
-async function ask<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>['body']> {
-  return (await graphql<T>(gateway.graphqlUrl, query, { variables })).body;
-}
+const harness = useCatalogGateway();
+const { ask } = harness;
 
 async function data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
   const body = await ask<T>(query, variables);
@@ -84,7 +72,7 @@ describe('Track', () => {
       const body = await ask(`{ track${args} { rawId } }`);
       expect(codes(body)).toEqual(['BAD_USER_INPUT']);
     }
-    expect(await control.stats().then((stats) => stats.requests['GET /v1/tracks/:id'] ?? 0)).toBe(0);
+    expect(await harness.control.stats().then((stats) => stats.requests['GET /v1/tracks/:id'] ?? 0)).toBe(0);
   });
 });
 
@@ -143,7 +131,7 @@ describe('lists', () => {
     const artist = catalog.artists.find((candidate) => candidate.id === credit.id)!;
     const { tracks } = await data(`{ tracks(first: 1) { edges { node { artists { artist { name slug trackCount } } } } } }`);
     expect(tracks.edges[0].node.artists[0].artist).toEqual({ name: artist.name, slug: artist.slug, trackCount: artist.trackCount });
-    expect(await control.requests('GET /v1/artists/:id')).toBe(1);
+    expect(await harness.control.requests('GET /v1/artists/:id')).toBe(1);
   });
 
   it('searches artists and tracks as a union, in upstream order', async () => {

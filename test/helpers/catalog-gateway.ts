@@ -1,27 +1,48 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { RunningGateway } from '../../src/server/start';
 import { catalogFor } from '../../src/upstream/catalog-cache/index';
-import { startSandboxGateway } from './gateway';
+import { graphql, type GraphQLResponse, startSandboxGateway } from './gateway';
 import { sandboxControl, type SandboxControl } from './upstream-sandbox-control';
+
+export interface CatalogHarness {
+  readonly gateway: RunningGateway;
+  /** The Hoopr sandbox's control plane (stats, faults, reset). */
+  readonly control: SandboxControl;
+  /** One GraphQL request with the development key; the response body. */
+  ask<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>['body']>;
+}
 
 /**
  * One sandbox gateway per catalog test file; every test starts from an empty catalog cache
- * and a reset Hoopr sandbox, so upstream call counts are the test's own. `onStarted` hands
- * the running pieces to the file's variables.
+ * and a reset Hoopr sandbox, so upstream call counts are the test's own. The handle may be
+ * used in tests and hooks only (the gateway starts in beforeAll).
  */
-export function useCatalogGateway(onStarted: (gateway: RunningGateway, control: SandboxControl) => void): void {
-  let gateway: RunningGateway | undefined;
-  let control: SandboxControl;
+export function useCatalogGateway(): CatalogHarness {
+  let running: { gateway: RunningGateway; control: SandboxControl } | undefined;
   beforeAll(async () => {
-    gateway = await startSandboxGateway();
-    control = sandboxControl(gateway.sandboxes.hoopr!.url);
-    onStarted(gateway, control);
+    const gateway = await startSandboxGateway();
+    running = { gateway, control: sandboxControl(gateway.sandboxes.hoopr!.url) };
   });
   afterAll(async () => {
-    await gateway?.close(1_000);
+    await running?.gateway.close(1_000);
   });
   beforeEach(async () => {
-    catalogFor(gateway!.upstreams.hoopr, 'test').cache.clear();
-    await control.reset();
+    catalogFor(started().gateway.upstreams.hoopr, 'test').cache.clear();
+    await started().control.reset();
   });
+  function started() {
+    if (!running) throw new Error('the catalog gateway starts in beforeAll: use it inside tests and hooks');
+    return running;
+  }
+  return {
+    get gateway() {
+      return started().gateway;
+    },
+    get control() {
+      return started().control;
+    },
+    async ask<T = any>(query: string, variables?: Record<string, unknown>) {
+      return (await graphql<T>(started().gateway.graphqlUrl, query, { variables })).body;
+    },
+  };
 }
