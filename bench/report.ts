@@ -1,7 +1,9 @@
 /** bench/results/latest.md: the JSON results as the table the README links to. */
 
-interface Side {
+/** What one run of one side (gateway or baseline) measured. */
+export interface Measurement {
   requestsPerSecond: number;
+  /** CPU time the measured process spent per operation: steadier than req/s on a shared machine. */
   cpuMsPerOperation: number;
   p50Ms: number;
   p99Ms: number;
@@ -12,8 +14,8 @@ export interface BenchRow {
   scenario: string;
   description: string;
   upstreamLatencyMs: number;
-  gateway: Side;
-  baseline: Side;
+  gateway: Measurement;
+  baseline: Measurement;
   ratio: Record<'requestsPerSecond' | 'cpuMsPerOperation' | 'p50' | 'p99' | 'upstreamRequestsPerOperation', number | null>;
 }
 export interface BenchResults {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { BENCH_KEY, type Child, gatewayEnv, startChild } from './processes';
-import { type BenchResults, type BenchRow, markdownReport } from './report';
+import { type BenchResults, type BenchRow, type Measurement, markdownReport } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 
 /**
@@ -23,16 +23,6 @@ const LATENCIES_MS = listFromEnv('BENCH_LATENCIES')?.map(Number) ?? [20, 0];
 const SCENARIO_NAMES = listFromEnv('BENCH_SCENARIOS');
 const NARROWED = SCENARIO_NAMES !== undefined || process.env.BENCH_LATENCIES !== undefined;
 const resultsDir = resolve(import.meta.dirname, 'results');
-
-interface Measurement {
-  requestsPerSecond: number;
-  /** CPU time the measured process spent per operation: steadier than req/s on a shared machine. */
-  cpuMsPerOperation: number;
-  p50Ms: number;
-  p99Ms: number;
-  upstreamRequestsPerOperation: number;
-  failed: number;
-}
 
 async function sandboxCall(hooprUrl: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${hooprUrl}${path}`, {

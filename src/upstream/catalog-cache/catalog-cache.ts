@@ -130,8 +130,10 @@ export class CatalogCache {
   rememberArtist(artist: HooprArtist, { complete }: { complete: boolean }): void {
     const key = this.#key('artist', artist.id);
     const held = this.#entries.get(key);
-    if (held?.kind === 'artist' && (complete ? held.complete && sameFields(held.artist, artist) : held.complete || held.artist.name === artist.name)) {
-      return;
+    if (held?.kind === 'artist') {
+      // A credit never replaces a complete entry, and never an entry with the same name.
+      if (!complete && (held.complete || held.artist.name === artist.name)) return;
+      if (complete && held.complete && sameFields(held.artist, artist)) return;
     }
     this.#entries.set(key, { kind: 'artist', artist, complete }, { ttl: this.#ttl.artist });
   }

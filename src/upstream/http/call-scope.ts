@@ -48,19 +48,18 @@ export class CallScope {
     this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
   }
 
-  readonly #onCallerAbort = (): void => {
-    if (this.signal.aborted) return;
-    this.#abortedBy = 'caller';
-    this.dispose();
-    this.#controller.abort(this.#callerSignal!.reason);
-  };
+  readonly #onCallerAbort = (): void => this.#abort('caller', this.#callerSignal!.reason);
 
-  readonly #onDeadline = (): void => {
+  readonly #onDeadline = (): void =>
+    this.#abort('deadline', new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+
+  /** The first of the two to fire wins; the other is then stopped. */
+  #abort(by: 'caller' | 'deadline', reason: unknown): void {
     if (this.signal.aborted) return;
-    this.#abortedBy = 'deadline';
+    this.#abortedBy = by;
     this.dispose();
-    this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  };
+    this.#controller.abort(reason);
+  }
 
   remainingMs(): number {
     return Math.max(0, this.deadline - Date.now());
