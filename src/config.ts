@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
+import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -31,8 +32,10 @@ export interface GatewayConfig {
   port: number;
   host: string;
   logLevel: LogLevel;
-  /** Deadline for one GraphQL request's upstream work, in ms. */
+  /** Deadline for one GraphQL request's upstream work, in ms (the same as `limits.requestTimeoutMs`). */
   requestTimeoutMs: number;
+  /** What one request may spend: deadline, upstream calls, caller budget, document limits. */
+  limits: RequestLimits;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
@@ -86,7 +89,6 @@ const envSchema = z.object({
   PORT: port(4000),
   HOST: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  REQUEST_TIMEOUT_MS: positiveInt(15_000),
   COMPILED_QUERIES: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
 
   HOOPR_BASE_URL: httpUrl.optional(),
@@ -122,6 +124,7 @@ const envSchema = z.object({
     }),
 
   ...authEnvShape,
+  ...requestLimitsEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -156,12 +159,14 @@ function build(env: Env, problems: string[]): GatewayConfig {
   const hoopai = buildHoopai(env, problems);
   const allSandbox = hoopr.sandbox && hoopai.sandbox;
   const auth = buildAuthConfig(env, problems, hoopai.sandbox ? undefined : credentialedLocations(hoopai));
+  const limits = buildRequestLimits(env, problems);
   return {
     port: env.PORT,
     // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
     host: env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0'),
     logLevel: env.LOG_LEVEL,
-    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    requestTimeoutMs: limits.requestTimeoutMs,
+    limits,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
     hoopr,

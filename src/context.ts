@@ -1,5 +1,6 @@
 import type { Viewer } from './auth/viewer';
-import type { Upstreams } from './upstream/index';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
+import { type CallOptions, RequestCallMeter, type Upstreams } from './upstream/index';
 
 /** What the gateway knows at start-up and shares with every request (never per-caller data). */
 export interface GatewayServices {
@@ -11,14 +12,34 @@ export interface GatewayServices {
   upstreams: Upstreams;
 }
 
+/** The upstream side of one GraphQL request: every upstream call it makes passes these on. */
+export interface RequestUpstreamCall extends CallOptions {
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+  /** Epoch ms: the request's one deadline, shared by all of its upstream calls. */
+  deadline: number;
+  /** Counts the request's upstream calls and refuses any beyond its limit. */
+  meter: RequestCallMeter;
+}
+
 /** A fresh context per GraphQL request. Holds the caller and request-scoped state; fetches nothing. */
 export interface Context {
   viewer: Viewer;
   services: GatewayServices;
-  /** Aborted when the client goes away; passed to every upstream call. */
+  /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** Pass to every upstream call: the client's signal, the request's deadline and call meter. */
+  upstreamCall: RequestUpstreamCall;
 }
 
-export function createContext(viewer: Viewer, services: GatewayServices, signal: AbortSignal): Context {
-  return { viewer, services, signal };
+export function createContext(viewer: Viewer, services: GatewayServices, upstreamCall: RequestUpstreamCall): Context {
+  return { viewer, services, signal: upstreamCall.signal, upstreamCall };
+}
+
+/** The upstream side of a request that starts now: its deadline and a fresh call meter. */
+export function requestUpstreamCall(
+  signal: AbortSignal,
+  limits: Pick<RequestLimits, 'requestTimeoutMs' | 'maxUpstreamCalls'> = DEFAULT_REQUEST_LIMITS,
+): RequestUpstreamCall {
+  return { signal, deadline: Date.now() + limits.requestTimeoutMs, meter: new RequestCallMeter(limits.maxUpstreamCalls) };
 }

@@ -1,6 +1,6 @@
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../src/context';
+import { createContext, requestUpstreamCall } from '../src/context';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { encodeGlobalId } from '../src/schema/global-id';
@@ -50,7 +50,7 @@ describe('access', () => {
       schema,
       maskedErrors: true,
       logging: false,
-      context: ({ request }) => createContext({ name: 'crm only', scopes: ['crm:read'], locationIds: [] }, services, request.signal),
+      context: ({ request }) => createContext({ name: 'crm only', scopes: ['crm:read'], locationIds: [] }, services, requestUpstreamCall(request.signal)),
     });
     const trackId = encodeGlobalId('Track', allTracks[0]!.id);
     const response = await yoga.fetch('http://harness.gateway.test/graphql', {

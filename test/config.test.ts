@@ -47,7 +47,7 @@ describe('loadConfig', () => {
 
   it('reports every problem at once', () => {
     const problems = problemsOf({ PORT: '-1', REQUEST_TIMEOUT_MS: '0', HOOPR_SANDBOX_PORT: 'x' });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['PORT', 'REQUEST_TIMEOUT_MS', 'HOOPR_SANDBOX_PORT']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['HOOPR_SANDBOX_PORT', 'PORT', 'REQUEST_TIMEOUT_MS']);
   });
 
   it('requires Hoopr credentials with a Hoopr base URL, and checks the secret prefix', () => {

@@ -166,7 +166,7 @@ describe('CRM mutations', () => {
       expect(await mutate(DELETE, { id: contact.id, idempotencyKey: key })).toMatchObject({ replayed: true });
       expect(await sandbox.requests('DELETE /contacts/:contactId')).toBe(1);
       const { body } = await graphql(gateway.graphqlUrl, `query($id: ID!) { contact(id: $id) { id } }`, { key: KEY, variables: { id: contact.id } });
-      expect(body).toEqual({ data: { contact: null } });
+      expect(body).toEqual({ data: { contact: null }, extensions: { cost: expect.any(Object) } });
       expect(await mutate(DELETE, { id: contact.id })).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND', id: contact.id });
     });
   });

@@ -137,6 +137,6 @@ describe('CRM reads', () => {
         },
       },
     );
-    expect(body).toEqual({ data: { contact: null, conversation: null, node: null } });
+    expect(body).toEqual({ data: { contact: null, conversation: null, node: null }, extensions: { cost: expect.any(Object) } });
   });
 });

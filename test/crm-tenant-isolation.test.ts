@@ -100,7 +100,7 @@ describe('tenant isolation', () => {
       key: KEY_A,
       variables: { id: forgedConversation },
     });
-    expect(body).toEqual({ data: { node: null } });
+    expect(body).toEqual({ data: { node: null }, extensions: { cost: expect.any(Object) } });
   });
 
   it('answers FORBIDDEN for a list of another location, and refuses its cursors in one\'s own', async () => {

@@ -126,7 +126,7 @@ describe('npm start', () => {
       expect(output).toContain('sandbox-dev-key');
       expect(output).toContain('hpr_test_sandbox_secret');
       const { body } = await graphql(graphqlUrl, '{ viewer { __typename } }');
-      expect(body).toEqual({ data: { viewer: { __typename: 'Viewer' } } });
+      expect(body).toEqual({ data: { viewer: { __typename: 'Viewer' } }, extensions: { cost: expect.any(Object) } });
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,14 +1,21 @@
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { AuthConfig } from '../auth/auth-config';
-import { type AuthFailure, createAuthenticator } from '../auth/authenticate';
-import { createContext, type Context, type GatewayServices } from '../context';
+import { createAuthenticator } from '../auth/authenticate';
+import { createContext, type Context, type GatewayServices, requestUpstreamCall } from '../context';
 import { ErrorCode, gatewayError } from '../errors';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../request-limits';
 import { schema } from '../schema/index';
+import { CallerBudget } from './caller-budget';
+import { boundedDocumentCaches } from './document-cache';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
+import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
+import { useDocumentLimits } from './plugins/use-document-limits';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
+import { useRequestAbortLog } from './plugins/use-request-abort-log';
+import { useUpstreamCost } from './plugins/use-upstream-cost';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -22,6 +29,8 @@ export interface GatewayOptions {
   structuredLogger?: Logger;
   /** Queries as compiled code (default); false: graphql-js runs every operation. */
   compiledQueries?: boolean;
+  /** What one request may spend (deadline, upstream calls, document limits); the defaults when omitted. */
+  limits?: RequestLimits;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -29,19 +38,35 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
 /** The gateway as a fetch handler. Never listens: `main.ts` (or a test) binds it. */
 export function createGateway(options: GatewayOptions): Gateway {
   const sandbox = options.sandboxLocationIds !== undefined;
-  const plugins: Plugin[] = [useHealth(options.readiness)];
+  const limits = options.limits ?? DEFAULT_REQUEST_LIMITS;
+  const graphqlEndpoint = '/graphql';
+  const authentication = useCallerAuthentication(
+    createAuthenticator({ sandboxLocationIds: options.sandboxLocationIds, callers: options.callers }),
+    graphqlEndpoint,
+  );
+  // Order matters: who is calling (a header check) before the body is read; then the
+  // document's size and shape while it is parsed and validated; then its cost in upstream
+  // calls before it runs.
+  const plugins: Plugin[] = [
+    useHealth(options.readiness),
+    authentication.plugin,
+    ...useDocumentLimits(limits),
+    useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget: new CallerBudget(limits.callerCallsPerMinute), logger: options.structuredLogger }),
+    useRequestAbortLog(options.structuredLogger),
+  ];
   if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
   if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
-  const authenticate = createAuthenticator({ sandboxLocationIds: options.sandboxLocationIds, callers: options.callers });
   return createYoga<Record<string, never>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     landingPage: false,
     logging: options.logger,
     // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
     maskedErrors: true,
+    maxRequestBodySize: limits.maxRequestBytes,
+    parserAndValidationCache: boundedDocumentCaches(limits.documentCacheBytes),
     graphiql: {
       title: 'Hoop gateway',
       defaultQuery: DEFAULT_QUERY,
@@ -52,11 +77,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     // on the first page view: it is ~30 MB of heap a gateway that only answers queries never needs.
     renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     plugins,
-    // No or bad credentials fail the whole request with HTTP 401, before any field runs.
-    context: async ({ request }) => {
-      const auth = await authenticate(request.headers.get('authorization'));
-      if (!auth.ok) throw gatewayError(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGES[auth.reason]);
-      return createContext(auth.viewer, options.services, request.signal);
+    context: ({ request }) => {
+      const viewer = authentication.viewerOf(request);
+      // Unreachable: the request was answered 401 before its body was read.
+      if (!viewer) throw gatewayError(ErrorCode.UNAUTHENTICATED, 'Missing credentials.');
+      return createContext(viewer, options.services, requestUpstreamCall(request.signal, limits));
     },
   });
 }
@@ -67,9 +92,3 @@ function compileLogger(logger: Logger | undefined): CompiledQueriesOptions['onCo
     else logger?.warn({ operationName, errors: errors?.map((error) => error.message) }, 'query not compiled; graphql-js runs it');
   };
 }
-
-const UNAUTHENTICATED_MESSAGES: Record<AuthFailure, string> = {
-  missing: 'Missing credentials: send "Authorization: Bearer <api key or JWT>".',
-  invalid: 'Invalid credentials: the API key is unknown, or the token is malformed or not signed for this gateway.',
-  expired: 'Expired credentials: the token has expired; get a new one.',
-};

@@ -23,6 +23,7 @@ import type { TokenStore } from './tokens/token-store';
 export type { UpstreamsOptions, HooprOptions, HoopaiOptions } from './options';
 export * from './http/errors';
 export type { CallOptions } from './http/call-scope';
+export { RequestCallMeter, type CallMeter, type MeteredCalls } from './http/call-meter';
 export type { HooprClient } from './hoopr/client';
 export type * from './hoopr/types';
 export type { HoopaiClient, HoopaiVersions } from './hoopai/client';

@@ -68,7 +68,7 @@ builder.queryField('artists', (t) =>
             limits: catalogPageLimits(ctx.services.upstreams.hoopr).artists,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
-              const answer = await catalog.listArtists({ page, pageSize }, { signal });
+              const answer = await catalog.listArtists({ page, pageSize }, { ...ctx.upstreamCall, signal });
               for (const artist of answer.items) primeArtist(ctx, artist);
               return { items: answer.items, total: answer.totalRecords, page: answer.currentPage, pageSize: answer.pageSize };
             },

@@ -53,7 +53,7 @@ builder.queryField('filters', (t) =>
             limits: catalogPageLimits(ctx.services.upstreams.hoopr).filters,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
-              const answer = await catalog.listFilters({ type, page, pageSize }, { signal });
+              const answer = await catalog.listFilters({ type, page, pageSize }, { ...ctx.upstreamCall, signal });
               for (const filter of answer.items) primeFilter(ctx, filter);
               return { items: answer.items, total: answer.totalRecords, page: answer.currentPage, pageSize: answer.pageSize };
             },

@@ -20,7 +20,7 @@ export interface CatalogLoaders {
 
 export const catalogLoaders = createContextCache((ctx: Context): CatalogLoaders => {
   const catalog = catalogOf(ctx);
-  const call = { signal: ctx.signal };
+  const call = ctx.upstreamCall;
   return {
     track: new DataLoader(async (ids) => asFieldErrors(await catalog.tracks(ids, call))),
     artist: new DataLoader(async (ids) => asFieldErrors(await catalog.artists(ids, { ...call, complete: false }))),

@@ -12,12 +12,19 @@ export interface CatalogPageLimits {
   search: PageSizeLimits;
 }
 
+/**
+ * Hoopr's own quickstart asks for 10 and is served 20: its lists serve at least 20 per page,
+ * so its cap cannot be lower. Bounds a window's calls (the cost estimate) until the real cap is learned.
+ */
+const HOOPR_LEAST_PAGE_CAP = 20;
+
 const byClient = new WeakMap<HooprClient, CatalogPageLimits>();
 
 export function catalogPageLimits(client: HooprClient): CatalogPageLimits {
   let limits = byClient.get(client);
   if (!limits) {
-    limits = { tracks: new PageSizeLimits(), artists: new PageSizeLimits(), filters: new PageSizeLimits(), search: new PageSizeLimits() };
+    const known = { leastCap: HOOPR_LEAST_PAGE_CAP };
+    limits = { tracks: new PageSizeLimits(known), artists: new PageSizeLimits(known), filters: new PageSizeLimits(known), search: new PageSizeLimits(known) };
     byClient.set(client, limits);
   }
   return limits;

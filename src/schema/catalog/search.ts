@@ -50,7 +50,7 @@ builder.queryField('search', (t) =>
             limits: catalogPageLimits(ctx.services.upstreams.hoopr).search,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
-              const answer = await catalog.search({ q: text, page, pageSize }, { signal });
+              const answer = await catalog.search({ q: text, page, pageSize }, { ...ctx.upstreamCall, signal });
               const items = answer.items.map((hit) => knownHit(ctx, hit));
               return { items, total: answer.totalRecords, page: answer.currentPage, pageSize: answer.pageSize };
             },

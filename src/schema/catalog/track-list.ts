@@ -57,7 +57,7 @@ export function trackConnection(ctx: Context, args: ConnectionArguments, query: 
       limits: catalogPageLimits(ctx.services.upstreams.hoopr).tracks,
       signal: ctx.signal,
       fetchPage: async (page, pageSize, signal) => {
-        const answer = await catalog.listTracks({ ...query, page, pageSize }, { signal });
+        const answer = await catalog.listTracks({ ...query, page, pageSize }, { ...ctx.upstreamCall, signal });
         for (const track of answer.items) primeTrack(ctx, track);
         return { items: answer.items, total: answer.totalRecords, page: answer.currentPage, pageSize: answer.pageSize };
       },

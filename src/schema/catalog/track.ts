@@ -113,7 +113,7 @@ builder.queryField('track', (t) =>
       }
       const slug = args.slug as string;
       return resolvingUpstream(async () => {
-        const track = await catalogOf(ctx).trackBySlug(slug, { signal: ctx.signal });
+        const track = await catalogOf(ctx).trackBySlug(slug, ctx.upstreamCall);
         if (track) primeTrack(ctx, track);
         return track ?? null;
       });

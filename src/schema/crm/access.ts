@@ -40,7 +40,7 @@ export function crmOf(ctx: Context): CachedCrm {
 }
 
 export function callOptions(ctx: Context): CallOptions {
-  return { signal: ctx.signal };
+  return ctx.upstreamCall;
 }
 
 // Shared with the other domain: one mapping of upstream failures to field errors.

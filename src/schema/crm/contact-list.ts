@@ -44,7 +44,7 @@ type ContactPosition = z.infer<typeof ContactCursor>;
 
 /** HoopAI's documented cap on `pageLimit`; the pagination module learns anything stricter. */
 const limitsByClient = new WeakMap<HoopaiClient, PageSizeLimits>();
-function searchPageLimits(client: HoopaiClient): PageSizeLimits {
+export function searchPageLimits(client: HoopaiClient): PageSizeLimits {
   let limits = limitsByClient.get(client);
   if (!limits) {
     limits = new PageSizeLimits({ cap: 500 });

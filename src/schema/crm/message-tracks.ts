@@ -22,7 +22,7 @@ const trackBySlugLoader = createContextCache(
       Promise.all(
         slugs.map(async (slug) => {
           try {
-            const track = await catalogOf(ctx).trackBySlug(slug, { signal: ctx.signal });
+            const track = await catalogOf(ctx).trackBySlug(slug, ctx.upstreamCall);
             if (track) primeTrack(ctx, track);
             return track ?? null;
           } catch (error) {

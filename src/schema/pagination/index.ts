@@ -7,3 +7,4 @@ export { offsetCursor, readOffsetCursor } from './offset-cursor';
 export { PageSizeLimits } from './page-size-limits';
 export type { FetchPage, UpstreamPage } from './window-reader';
 export { type ConnectionArguments, DEFAULT_WINDOW_SIZE, MAX_WINDOW_SIZE } from './window-request';
+export { maxWindowCalls, type WindowShape, windowSizeOf } from './call-bound';

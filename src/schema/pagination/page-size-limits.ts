@@ -16,8 +16,14 @@ export class PageSizeLimits {
   #smallestServedAsAsked: number | undefined;
   #largestServedAsAsked: number | undefined;
 
+  /**
+   * The smallest cap the upstream may turn out to have: until a response shows the cap,
+   * call bounds (`maxWindowCalls`) count pages of this size. 1 when nothing is documented.
+   */
+  readonly leastCap: number;
+
   /** Limits known in advance (e.g. from the upstream's documentation); a response that contradicts one replaces it. */
-  constructor(known: { floor?: number; cap?: number } = {}) {
+  constructor(known: { floor?: number; cap?: number; leastCap?: number } = {}) {
     for (const [name, value] of Object.entries(known)) {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
         throw new Error(`page size ${name} must be a positive integer, got ${value}`);
@@ -28,6 +34,7 @@ export class PageSizeLimits {
     }
     this.#floor = known.floor;
     this.#cap = known.cap;
+    this.leastCap = known.leastCap ?? 1;
   }
 
   /** Records one response; returns whether it taught anything new. */
@@ -91,6 +98,16 @@ export class PageSizeLimits {
     const low = this.#floor ?? minDefined(this.#smallestServedAsAsked, this.#cap);
     const high = this.#cap ?? maxDefined(this.#largestServedAsAsked, this.#floor);
     return low !== undefined && high !== undefined && low <= size && size <= high;
+  }
+
+  /** The largest page size the upstream is known to serve, when a response has shown it. */
+  get knownCap(): number | undefined {
+    return this.#cap;
+  }
+
+  /** The smallest page size the upstream is known to serve, when a response has shown it. */
+  get knownFloor(): number | undefined {
+    return this.#floor;
   }
 
   #state(): string {

@@ -19,6 +19,8 @@ import type { CatalogCache } from './catalog-cache';
 const PER_ID_CONCURRENCY = 8;
 /** Filters are a small vocabulary (tens); they are listed whole, at the page size Hoopr allows. */
 const FILTER_LIST_PAGE_SIZE = 50;
+/** Pages a listing of every filter is assumed to take before one has run (200 filters). */
+const FILTER_LISTING_PAGES_ASSUMED = 4;
 /** Hoopr has no track-by-slug call: a slug is found by search, within this many hits. */
 const SLUG_SEARCH_PAGE_SIZE = 50;
 const SLUG_SEARCH_MAX_PAGES = 4;
@@ -33,6 +35,8 @@ const SLUG_SEARCH_MAX_PAGES = 4;
  * does not exist (NotFoundError), so they can back DataLoaders directly.
  */
 export class CachedCatalog {
+  #filterListingPages: number | undefined;
+
   constructor(
     private readonly client: HooprClient,
     readonly cache: CatalogCache,
@@ -124,10 +128,21 @@ export class CachedCatalog {
     return undefined;
   }
 
+  /**
+   * Pages the last complete listing of every filter took; until one has run, an assumed
+   * small vocabulary (FILTER_LISTING_PAGES_ASSUMED). Bounds the calls of a filter lookup.
+   */
+  get filterListingPages(): number {
+    return this.#filterListingPages ?? FILTER_LISTING_PAGES_ASSUMED;
+  }
+
   async #listAllFilters(options: CallOptions): Promise<void> {
     for (let page = 1; ; page++) {
       const listed = await this.listFilters({ page, pageSize: FILTER_LIST_PAGE_SIZE }, options);
-      if (listed.items.length === 0 || listed.currentPage >= listed.totalPages) return;
+      if (listed.items.length === 0 || listed.currentPage >= listed.totalPages) {
+        this.#filterListingPages = page;
+        return;
+      }
     }
   }
 }

@@ -46,6 +46,8 @@ export class AuthorizedCaller {
 
   /** One send, holding a rate-limit slot for the location while it is in flight. */
   private async sendCounted(key: string, request: UpstreamRequest, scope: CallScope, token: string): Promise<HttpResponse> {
+    // Before the rate-limit slot: a send the caller's budget refuses must not hold one.
+    scope.recordSend();
     const permit = await this.limiter?.acquire(key, scope);
     let response: HttpResponse;
     try {

@@ -1,3 +1,4 @@
+import type { CallMeter } from './call-meter';
 import { UpstreamTimeoutError, upstreamLabel, type UpstreamName } from './errors';
 
 /** What every upstream call accepts from its caller. */
@@ -6,6 +7,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Epoch ms after which the call gives up with UPSTREAM_TIMEOUT; retries and queueing stay within it. */
   deadline?: number;
+  /** Told of every request the call sends (the GraphQL request's call budget); may refuse one. */
+  meter?: CallMeter;
 }
 
 /**
@@ -23,6 +26,8 @@ export class CallScope {
   readonly #controller = new AbortController();
   readonly #callerSignal: AbortSignal | undefined;
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #meter: CallMeter | undefined;
+  #sends = 0;
   #abortedBy: 'caller' | 'deadline' | undefined;
 
   constructor(
@@ -32,6 +37,7 @@ export class CallScope {
   ) {
     this.deadline = options.deadline ?? Date.now() + defaultTimeoutMs;
     this.signal = this.#controller.signal;
+    this.#meter = options.meter;
     this.#callerSignal = options.signal;
     if (this.#callerSignal?.aborted) {
       this.#onCallerAbort();
@@ -59,6 +65,15 @@ export class CallScope {
     this.#abortedBy = by;
     this.dispose();
     this.#controller.abort(reason);
+  }
+
+  /**
+   * Called before each credentialed request of this call is sent: the first is the call
+   * itself, any later one a repeat (retry, or resend after a token renewal). The meter may
+   * refuse it by throwing.
+   */
+  recordSend(): void {
+    this.#meter?.beforeSend(this.upstream, this.#sends++ === 0 ? 'first' : 'repeat');
   }
 
   remainingMs(): number {

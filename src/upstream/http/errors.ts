@@ -17,7 +17,8 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
   | 'REAUTH_REQUIRED'
-  | 'BAD_USER_INPUT';
+  | 'BAD_USER_INPUT'
+  | 'COST_LIMIT_EXCEEDED';
 
 export interface UpstreamErrorDetails {
   upstream: UpstreamName;
@@ -164,6 +165,24 @@ export class ReauthRequiredError extends UpstreamError {
 
   override get extensions(): Record<string, unknown> {
     return compact({ ...super.extensions, locationId: this.locationId, installUrl: this.installUrl });
+  }
+}
+
+/**
+ * Refused before sending: the GraphQL request this call serves has made as many upstream
+ * requests as it may. Nothing was sent; the rest of the request's answer stands.
+ */
+export class CallBudgetExceededError extends UpstreamError {
+  readonly code = 'COST_LIMIT_EXCEEDED';
+  constructor(
+    readonly limit: number,
+    details: UpstreamErrorDetails,
+  ) {
+    super(`This request has made the ${limit} upstream calls it may make; ${upstreamLabel(details.upstream)} was not called.`, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return { ...super.extensions, limit: this.limit };
   }
 }
 
