@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
+import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   compiledQueries: boolean;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
+  /** Which web origins may call from a browser (src/server/cors-config.ts). */
+  cors: CorsConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -122,6 +125,7 @@ const envSchema = z.object({
     }),
 
   ...authEnvShape,
+  ...corsEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -164,6 +168,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
+    cors: buildCorsConfig(env, problems, allSandbox),
     hoopr,
     hoopai,
   };

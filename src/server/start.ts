@@ -71,6 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger: yogaLogger(logger),
     structuredLogger: logger,
     compiledQueries: config.compiledQueries,
+    cors: config.cors,
   });
 
   const server = createServer(yoga);

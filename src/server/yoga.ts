@@ -5,10 +5,13 @@ import { type AuthFailure, createAuthenticator } from '../auth/authenticate';
 import { createContext, type Context, type GatewayServices } from '../context';
 import { ErrorCode, gatewayError } from '../errors';
 import { schema } from '../schema/index';
+import { corsOptions, grantsAnyOrigin } from './cors';
+import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
+import { useVaryOrigin } from './plugins/use-vary-origin';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -22,6 +25,8 @@ export interface GatewayOptions {
   structuredLogger?: Logger;
   /** Queries as compiled code (default); false: graphql-js runs every operation. */
   compiledQueries?: boolean;
+  /** Which web origins may call from a browser (src/server/cors-config.ts); none when omitted. */
+  cors?: CorsConfig;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -30,6 +35,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
 export function createGateway(options: GatewayOptions): Gateway {
   const sandbox = options.sandboxLocationIds !== undefined;
   const plugins: Plugin[] = [useHealth(options.readiness)];
+  // Browser callers: answers vary by Origin when some origin may be granted.
+  if (grantsAnyOrigin(options.cors)) plugins.push(useVaryOrigin());
   if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
@@ -39,6 +46,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Browser callers: CORS grants only allow-listed origins.
+    cors: corsOptions(options.cors),
     logging: options.logger,
     // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
     maskedErrors: true,
