@@ -9,6 +9,7 @@ import { corsOptions, grantsAnyOrigin } from './cors';
 import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useVaryOrigin } from './plugins/use-vary-origin';
@@ -35,7 +36,8 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
 export function createGateway(options: GatewayOptions): Gateway {
   const sandbox = options.sandboxLocationIds !== undefined;
   const plugins: Plugin[] = [useHealth(options.readiness)];
-  // Browser callers: answers vary by Origin when some origin may be granted.
+  // Browser callers: no simple (preflight-free) request runs; answers vary by Origin when some origin is granted.
+  plugins.push(useCsrfPrevention());
   if (grantsAnyOrigin(options.cors)) plugins.push(useVaryOrigin());
   if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
   const { hoopaiOAuth } = options.services.upstreams;
@@ -46,8 +48,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // Browser callers: CORS grants only allow-listed origins.
+    // Browser callers: CORS grants only allow-listed origins; no multipart bodies (no uploads).
     cors: corsOptions(options.cors),
+    multipart: false,
     logging: options.logger,
     // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
     maskedErrors: true,
