@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
+import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -40,6 +41,8 @@ export interface GatewayConfig {
   compiledQueries: boolean;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
+  /** Which web origins may call from a browser (src/server/cors-config.ts). */
+  cors: CorsConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -125,6 +128,7 @@ const envSchema = z.object({
 
   ...authEnvShape,
   ...requestLimitsEnvShape,
+  ...corsEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -169,6 +173,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     limits,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
+    cors: buildCorsConfig(env, problems, allSandbox),
     hoopr,
     hoopai,
   };

@@ -37,6 +37,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** HTTP status for request-level (not field-level) failures. */
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
+  // The request's Content-Type is one a web page can send cross-site without a preflight.
+  CSRF_REFUSED: 415,
 };
 
 export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

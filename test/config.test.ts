@@ -182,6 +182,69 @@ describe('loadConfig: callers', () => {
   });
 });
 
+const LIVE_UPSTREAMS = {
+  HOOPR_BASE_URL: 'https://b2b.hoopr.example',
+  HOOPR_CLIENT_ID: 'acme',
+  HOOPR_CLIENT_SECRET: 'hpr_live_abc',
+  HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+  HOOPAI_PRIVATE_INTEGRATION_KEYS: 'locA:pit-a',
+};
+
+describe('loadConfig: browser origins (CORS_ORIGINS)', () => {
+  it('grants the loopback dev servers in full sandbox mode only, and nothing otherwise', () => {
+    expect(loadConfig({}).cors).toEqual({ origins: [], subdomainPatterns: [], loopbackDevServers: true });
+    expect(loadConfig(LIVE_UPSTREAMS).cors).toEqual({ origins: [], subdomainPatterns: [], loopbackDevServers: false });
+    const hooprLive = { HOOPR_BASE_URL: 'https://b2b.hoopr.example', HOOPR_CLIENT_ID: 'acme', HOOPR_CLIENT_SECRET: 'hpr_live_abc' };
+    expect(loadConfig(hooprLive).cors.loopbackDevServers).toBe(false);
+  });
+
+  it('normalises origins as browsers send them; a list replaces the sandbox default', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: 'https://App.Example.com:443/ https://app.example.com,http://localhost:5173 , https://*.Preview.example.com:8443 https://*.bücher.de',
+    });
+    expect(config.cors).toEqual({
+      origins: ['https://app.example.com', 'http://localhost:5173'],
+      subdomainPatterns: [
+        { scheme: 'https', parentHost: 'preview.example.com', port: '8443' },
+        { scheme: 'https', parentHost: 'xn--bcher-kva.de', port: '' },
+      ],
+      loopbackDevServers: false,
+    });
+    expect(loadConfig({ ...LIVE_UPSTREAMS, CORS_ORIGINS: 'https://app.example.com' }).cors.origins).toEqual(['https://app.example.com']);
+  });
+
+  it('names the variable and the entry for every bad value', () => {
+    const origin = 'expected an origin like https://app.example.com (scheme, host, optional port; no path)';
+    const pattern = 'expected a pattern like https://*.example.com (* as the whole leftmost label, under a domain with at least one dot)';
+    const entries = [
+      'https://ok.example.com',
+      'app.example.com',
+      'https://app.example.com/path',
+      'ftp://files.example.com',
+      'https://user@app.example.com',
+      'https://*.com',
+      'https://a.*.example.com',
+      'https://*example.com',
+      'https://*.127.0.0.1',
+      '*',
+      'null',
+    ];
+    expect(problemsOf({ CORS_ORIGINS: entries.join(',') })).toEqual([
+      `CORS_ORIGINS: entry 2 (app.example.com): ${origin}`,
+      `CORS_ORIGINS: entry 3 (https://app.example.com/path): ${origin}`,
+      `CORS_ORIGINS: entry 4 (ftp://files.example.com): ${origin}`,
+      `CORS_ORIGINS: entry 5 (https://user@app.example.com): ${origin}`,
+      `CORS_ORIGINS: entry 6 (https://*.com): ${pattern}`,
+      `CORS_ORIGINS: entry 7 (https://a.*.example.com): ${pattern}`,
+      `CORS_ORIGINS: entry 8 (https://*example.com): ${pattern}`,
+      `CORS_ORIGINS: entry 9 (https://*.127.0.0.1): ${pattern}`,
+      'CORS_ORIGINS: entry 10 (*): a wildcard for every site is not accepted; list the origins that may call',
+      'CORS_ORIGINS: entry 11 (null): "null" is the origin of sandboxed iframes and local files; it is not accepted',
+    ]);
+    expect(problemsOf({ CORS_ORIGINS: ' , ' })).toEqual(['CORS_ORIGINS: expected at least one origin, e.g. https://app.example.com']);
+  });
+});
+
 describe('npm start with a bad configuration', () => {
   it('exits 1 with a message naming the variable, and no stack trace', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

@@ -72,6 +72,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     structuredLogger: logger,
     compiledQueries: config.compiledQueries,
     limits: config.limits,
+    cors: config.cors,
   });
 
   const server = createServer(yoga);

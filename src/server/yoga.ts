@@ -8,14 +8,18 @@ import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../request-limits';
 import { schema } from '../schema/index';
 import { CallerBudget } from './caller-budget';
 import { boundedDocumentCaches } from './document-cache';
+import { corsOptions, grantsAnyOrigin } from './cors';
+import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
+import { useVaryOrigin } from './plugins/use-vary-origin';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -31,6 +35,8 @@ export interface GatewayOptions {
   compiledQueries?: boolean;
   /** What one request may spend (deadline, upstream calls, document limits); the defaults when omitted. */
   limits?: RequestLimits;
+  /** Which web origins may call from a browser (src/server/cors-config.ts); none when omitted. */
+  cors?: CorsConfig;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -49,11 +55,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // calls before it runs.
   const plugins: Plugin[] = [
     useHealth(options.readiness),
+    // Browser callers: no simple (preflight-free) request runs.
+    useCsrfPrevention(),
     authentication.plugin,
     ...useDocumentLimits(limits),
     useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget: new CallerBudget(limits.callerCallsPerMinute), logger: options.structuredLogger }),
     useRequestAbortLog(options.structuredLogger),
   ];
+  // Answers vary by Origin when some origin is granted.
+  if (grantsAnyOrigin(options.cors)) plugins.push(useVaryOrigin());
   if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
@@ -62,6 +72,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     schema,
     graphqlEndpoint,
     landingPage: false,
+    // Browser callers: CORS grants only allow-listed origins; no multipart bodies (no uploads).
+    cors: corsOptions(options.cors),
+    multipart: false,
     logging: options.logger,
     // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
     maskedErrors: true,
