@@ -97,7 +97,7 @@ describe('CORS in sandbox mode, CORS_ORIGINS unset', () => {
       });
       const answer = await viewerFrom(sandboxGateway, origin, 'sandbox-dev-key');
       expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
-      expect(answer.body).toEqual({ data: { viewer: { name: 'sandbox developer' } } });
+      expect(answer.body).toEqual({ data: { viewer: { name: 'sandbox developer' } }, extensions: { cost: expect.any(Object) } });
     }
   });
 
@@ -125,7 +125,7 @@ describe('CORS outside sandbox mode', () => {
       expect(await preflight(allowListGateway, origin)).toMatchObject({ status: 204, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
       const answer = await viewerFrom(allowListGateway, origin, BROWSER_KEY);
       expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
-      expect(answer.body).toEqual({ data: { viewer: { name: 'browser' } } });
+      expect(answer.body).toEqual({ data: { viewer: { name: 'browser' } }, extensions: { cost: expect.any(Object) } });
     }
     const refused = [
       EVIL,

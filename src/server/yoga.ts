@@ -56,7 +56,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const plugins: Plugin[] = [
     useHealth(options.readiness),
     // Browser callers: no simple (preflight-free) request runs.
-    useCsrfPrevention(),
+    useCsrfPrevention(graphqlEndpoint),
     authentication.plugin,
     ...useDocumentLimits(limits),
     useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget: new CallerBudget(limits.callerCallsPerMinute), logger: options.structuredLogger }),

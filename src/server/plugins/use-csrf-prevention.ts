@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode, gatewayError } from '../../errors';
+import { ErrorCode } from '../../errors';
 
 /**
  * No GraphQL request that a web page can make without asking first runs.
@@ -10,7 +10,7 @@ import { ErrorCode, gatewayError } from '../../errors';
  * So a POST to the GraphQL endpoint executes only with a content type no simple request can
  * carry (`application/json`, which GraphiQL and every GraphQL client send); one with a simple
  * content type, or none, is refused with `CSRF_REFUSED` (HTTP 415: the fix is the request's
- * Content-Type) before its body is read, so nothing is parsed or called upstream.
+ * Content-Type) before its body is read or its caller authenticated, so nothing is parsed or called upstream.
  *
  * GET needs no rule here: yoga runs only queries from a GET (a mutation is a 405), and every
  * GraphQL request needs `Authorization`, a header that is never CORS-safelisted. A page on
@@ -21,19 +21,19 @@ import { ErrorCode, gatewayError } from '../../errors';
  * request to every route (JSON clients, health probes and signed webhooks included), ignores
  * the content type, and refuses with a plain-text 403 instead of an error with a code.
  */
-export function useCsrfPrevention(): Plugin {
+export function useCsrfPrevention(graphqlEndpoint: string): Plugin {
   return {
-    onRequestParse({ request }) {
-      if (request.method !== 'POST') return;
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'POST' || url.pathname !== graphqlEndpoint) return;
       const mediaType = mediaTypeOf(request.headers.get('content-type'));
       if (mediaType !== undefined && !SIMPLE_REQUEST_TYPES.has(mediaType)) return;
-      throw gatewayError(
-        ErrorCode.CSRF_REFUSED,
-        'Refused: send GraphQL POSTs with "Content-Type: application/json". Form, multipart, text/plain or untyped bodies can be sent by any web page without a CORS preflight, so the gateway never runs them.',
-      );
+      endResponse(fetchAPI.Response.json({ errors: [{ message: REFUSAL, extensions: { code: ErrorCode.CSRF_REFUSED } }] }, { status: 415 }));
     },
   };
 }
+
+const REFUSAL =
+  'Refused: send GraphQL POSTs with "Content-Type: application/json". Form, multipart, text/plain or untyped bodies can be sent by any web page without a CORS preflight, so the gateway never runs them.';
 
 /** The content types of the CORS "simple request" (Fetch standard, CORS-safelisted). */
 const SIMPLE_REQUEST_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
