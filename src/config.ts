@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
+import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   compiledQueries: boolean;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
+  /** The trusted-documents manifest, when one is configured (src/server/trusted-documents-config.ts). */
+  trustedDocuments?: TrustedDocumentsConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -122,6 +125,7 @@ const envSchema = z.object({
     }),
 
   ...authEnvShape,
+  ...trustedDocumentsEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -164,6 +168,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
+    trustedDocuments: buildTrustedDocumentsConfig(env, problems),
     hoopr,
     hoopai,
   };
