@@ -71,7 +71,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger: yogaLogger(logger),
     structuredLogger: logger,
     compiledQueries: config.compiledQueries,
+    trustedDocuments: config.trustedDocuments,
   });
+  if (config.trustedDocuments) {
+    const { path, documents, only } = config.trustedDocuments;
+    logger.info({ path, documents: documents.size, only }, 'trusted documents loaded');
+  }
 
   const server = createServer(yoga);
   try {

@@ -9,6 +9,8 @@ import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
+import { useTrustedDocuments } from './plugins/use-trusted-documents';
+import type { TrustedDocumentsConfig } from './trusted-documents-config';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   structuredLogger?: Logger;
   /** Queries as compiled code (default); false: graphql-js runs every operation. */
   compiledQueries?: boolean;
+  /** Documents callers may name by id; with `only`, the only ones most callers may send. */
+  trustedDocuments?: TrustedDocumentsConfig;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -35,6 +39,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
   if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
   const authenticate = createAuthenticator({ sandboxLocationIds: options.sandboxLocationIds, callers: options.callers });
+  if (options.trustedDocuments) {
+    // Answered before parsing. Only free-form text in only-mode asks who the caller is; the
+    // context below still authenticates every request.
+    const mayQueryFreely = async (request: Request) => {
+      const auth = await authenticate(request.headers.get('authorization'));
+      return auth.ok && auth.viewer.freeFormQueries === true;
+    };
+    plugins.push(useTrustedDocuments({ ...options.trustedDocuments, mayQueryFreely }));
+  }
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
