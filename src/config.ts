@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
+import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   auth: AuthConfig;
   /** Which web origins may call from a browser (src/server/cors-config.ts). */
   cors: CorsConfig;
+  /** The trusted-documents manifest, when one is configured (src/server/trusted-documents-config.ts). */
+  trustedDocuments?: TrustedDocumentsConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -129,6 +132,7 @@ const envSchema = z.object({
   ...authEnvShape,
   ...requestLimitsEnvShape,
   ...corsEnvShape,
+  ...trustedDocumentsEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -174,6 +178,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     compiledQueries: env.COMPILED_QUERIES === 'on',
     auth,
     cors: buildCorsConfig(env, problems, allSandbox),
+    trustedDocuments: buildTrustedDocumentsConfig(env, problems),
     hoopr,
     hoopai,
   };

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,7 +26,7 @@ import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { schema } from '../src/schema/index';
 import type { RunningGateway } from '../src/server/start';
-import { startSandboxGateway } from './helpers/gateway';
+import { graphql, startSandboxGateway } from './helpers/gateway';
 
 /**
  * The frontend workflow end to end: generate typed documents from the committed SDL and
@@ -33,12 +34,17 @@ import { startSandboxGateway } from './helpers/gateway';
  * operation through graphql-request against the sandbox gateway and check each response
  * against the shape the generated types promise (fields present, nullability, scalar and
  * enum values). schema-drift.test.ts makes sure the committed SDL is the served one.
+ *
+ * Codegen also writes the trusted-documents manifest; the gateway here loads it with only
+ * trusted documents accepted, so the example client's calls go by document id (the
+ * development key may still send free-form text, as in GraphiQL).
  */
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '..');
 const operationsDir = join(repoRoot, 'examples/operations');
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
+const manifestPath = join(repoRoot, 'examples/generated/persisted-documents.json');
 
 /** Variables for the operations that need some; every other operation runs with none. */
 const seedTrack = seedCatalog().tracks[0]!;
@@ -160,7 +166,7 @@ const importExample = <T>(relativePath: string): Promise<T> =>
 beforeAll(async () => {
   await run(bin('graphql-codegen'), ['--config', 'codegen.ts', '--silent'], { cwd: repoRoot });
   generated = await importExample<Record<string, unknown>>('examples/generated/graphql.ts');
-  gateway = await startSandboxGateway();
+  gateway = await startSandboxGateway({ TRUSTED_DOCUMENTS_PATH: manifestPath, TRUSTED_DOCUMENTS_ONLY: 'on' });
   const { hoopClient } = await import('../examples/client/hoop-client');
   client = hoopClient(gateway.graphqlUrl, 'sandbox-dev-key');
   // The write examples need real ids: a contact of the location and a catalog track.
@@ -220,5 +226,39 @@ describe('codegen and the example client', () => {
     const player = await playerFor(client, seedTrack.slug);
     expect(player?.title).toBe(seedTrack.name);
     expect(player!.playableUntil.getTime()).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('the trusted-documents manifest codegen writes', () => {
+  const documentIdOf = (document: unknown) => (document as { __meta__?: { documentId?: string } }).__meta__?.documentId;
+
+  it('maps the sha256 id of every generated document to its text', () => {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, string>;
+    const operations = exampleOperations();
+    expect(Object.keys(manifest)).toHaveLength(operations.length);
+    for (const [id, text] of Object.entries(manifest)) {
+      expect(id).toBe(`sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`);
+    }
+    for (const operation of operations) {
+      const id = documentIdOf(generated[`${operation.name}Document`]);
+      expect(id, operation.name).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const definitions = parse(manifest[id!]!).definitions as OperationDefinitionNode[];
+      expect(definitions.map((definition) => definition.name?.value)).toEqual([operation.name]);
+    }
+  });
+
+  it('the example client works by id with a key that may not send free-form queries', async () => {
+    const key = `sandbox-key-${LOCATION_ID}`;
+    const refused = await graphql(gateway.graphqlUrl, '{ viewer { name } }', { key });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.map((error) => error.extensions?.code)).toEqual(['PERSISTED_DOCUMENTS_ONLY']);
+
+    const { hoopClient } = await import('../examples/client/hoop-client');
+    const appClient = hoopClient(gateway.graphqlUrl, key);
+    const { collectTracks, playerFor, whoAmI } = await importExample<ExampleCatalogClient>('examples/client/catalog.ts');
+    expect(await whoAmI(appClient)).toEqual({ name: `sandbox key for ${LOCATION_ID}`, locationIds: [LOCATION_ID] });
+    const rows = await collectTracks(appClient, { limit: 25, pageSize: 10 });
+    expect(new Set(rows.map((row) => row.id)).size).toBe(25);
+    expect((await playerFor(appClient, seedTrack.slug))?.title).toBe(seedTrack.name);
   });
 });

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../src/auth/viewer';
 import { loadConfig } from '../src/config';
 import { startHoopaiSandbox, type RunningHoopaiSandbox } from '../src/sandbox/hoopai/index';
-import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { startHooprSandbox, type RunningHooprSandbox } from '../src/sandbox/hoopr/index';
 import { startGateway, type RunningGateway } from '../src/server/start';
 import { encodeGlobalId } from '../src/schema/global-id';
 import { graphql, type GraphQLResponse } from './helpers/gateway';
 import { withErrorsSorted } from './helpers/error-order';
+import { sharedSandboxEnv } from './helpers/shared-sandbox-env';
 import { captureLogger, type CapturedLogger } from './helpers/upstream-log-capture';
 import { sandboxControl } from './helpers/upstream-sandbox-control';
 
@@ -37,15 +38,8 @@ let compiledLog: CapturedLogger;
 
 function gatewayEnv(compiledQueries: 'on' | 'off'): Record<string, string> {
   return {
-    PORT: '0',
+    ...sharedSandboxEnv({ hooprUrl: hoopr.url, hoopaiUrl: hoopai.url }),
     COMPILED_QUERIES: compiledQueries,
-    HOOPR_BASE_URL: hoopr.url,
-    HOOPR_CLIENT_ID: 'sandbox-client',
-    HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',
-    HOOPAI_BASE_URL: hoopai.url,
-    HOOPAI_PRIVATE_INTEGRATION_KEYS: SANDBOX_LOCATIONS.map((location) => `${location.id}:${privateIntegrationKey(location.id)}`).join(','),
-    // Two gateways share the sandbox's HoopAI budget; neither may be the one that hits it.
-    HOOPAI_RATE_LIMIT_PER_10S: '100000',
     API_KEYS: JSON.stringify([
       { name: 'differential', sha256: createHash('sha256').update(KEY).digest('hex'), scopes: [...SCOPES], locations: [LOCATION_ID] },
     ]),

@@ -16,7 +16,7 @@ export class ApiKeyRegistry {
 
   viewerFor(presentedKey: string): Viewer | undefined {
     const key = this.byHash.get(sha256Hex(presentedKey));
-    return key && { name: key.name, scopes: [...key.scopes], locationIds: [...key.locationIds] };
+    return key && { name: key.name, scopes: [...key.scopes], locationIds: [...key.locationIds], freeFormQueries: key.freeFormQueries };
   }
 }
 

@@ -6,7 +6,9 @@ import { SCOPES, type Scope } from './viewer';
  *
  * - `API_KEYS`: a JSON array of `{name, sha256, scopes, locations}`. Only the SHA-256 of a
  *   key is configured (hex, `printf %s "$KEY" | sha256sum`), so the environment never holds
- *   a usable credential.
+ *   a usable credential. `"freeFormQueries": true` lets a key send any query while
+ *   TRUSTED_DOCUMENTS_ONLY is on (a developer exploring in GraphiQL); other keys may then
+ *   send only documents of the trusted-documents manifest.
  * - JWTs, optionally: `JWT_JWKS_URL` (asymmetric keys, fetched and cached) or `JWT_SECRET`
  *   (HS256, at least 32 characters), with `JWT_ISSUER` and `JWT_AUDIENCE` both required, so
  *   a token minted for another service is never accepted. Scopes come from the standard
@@ -20,6 +22,8 @@ export interface ApiKeyConfig {
   sha256: string;
   scopes: Scope[];
   locationIds: string[];
+  /** May send free-form queries while only trusted documents are accepted. */
+  freeFormQueries?: boolean;
 }
 
 export interface JwtConfig {
@@ -58,6 +62,7 @@ const apiKeyEntry = z
       .transform((hex) => hex.toLowerCase()),
     scopes: z.array(z.enum(SCOPES)).min(1),
     locations: z.array(z.string().trim().min(1)).default([]),
+    freeFormQueries: z.boolean({ invalid_type_error: 'true or false' }).optional(),
   })
   .strict();
 
@@ -95,7 +100,13 @@ function parseApiKeys(raw: string | undefined, problems: string[], knownLocation
         problems.push(`API_KEYS: entry ${index + 1} (${entry.name}) grants location ${locationId}, which has no HoopAI credentials`);
       }
     }
-    return { name: entry.name, sha256: entry.sha256, scopes: entry.scopes, locationIds: entry.locations };
+    return {
+      name: entry.name,
+      sha256: entry.sha256,
+      scopes: entry.scopes,
+      locationIds: entry.locations,
+      freeFormQueries: entry.freeFormQueries,
+    };
   });
 }
 

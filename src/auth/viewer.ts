@@ -5,6 +5,8 @@ export interface Viewer {
   scopes: Scope[];
   /** HoopAI location ids the caller may use. */
   locationIds: string[];
+  /** May send free-form queries while only trusted documents are accepted (TRUSTED_DOCUMENTS_ONLY). */
+  freeFormQueries?: boolean;
 }
 
 export const SCOPES = ['catalog:read', 'crm:read', 'crm:write'] as const;

@@ -73,7 +73,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     compiledQueries: config.compiledQueries,
     limits: config.limits,
     cors: config.cors,
+    trustedDocuments: config.trustedDocuments,
   });
+  if (config.trustedDocuments) {
+    const { path, documents, only } = config.trustedDocuments;
+    logger.info({ path, documents: documents.size, only }, 'trusted documents loaded');
+  }
 
   const server = createServer(yoga);
   try {

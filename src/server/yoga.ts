@@ -20,6 +20,8 @@ import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
 import { useVaryOrigin } from './plugins/use-vary-origin';
+import { useTrustedDocuments } from './plugins/use-trusted-documents';
+import type { TrustedDocumentsConfig } from './trusted-documents-config';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -37,6 +39,8 @@ export interface GatewayOptions {
   limits?: RequestLimits;
   /** Which web origins may call from a browser (src/server/cors-config.ts); none when omitted. */
   cors?: CorsConfig;
+  /** Documents callers may name by id; with `only`, the only ones most callers may send. */
+  trustedDocuments?: TrustedDocumentsConfig;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -68,6 +72,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
   if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
+  if (options.trustedDocuments) {
+    // Answered before parsing; the caller is already known (authenticated before the body was read).
+    const mayQueryFreely = async (request: Request) => authentication.viewerOf(request)?.freeFormQueries === true;
+    plugins.push(useTrustedDocuments({ ...options.trustedDocuments, mayQueryFreely }));
+  }
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,
