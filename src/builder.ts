@@ -3,6 +3,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context';
+import { MAX_NODE_IDS, checkCount } from './schema/argument-limits';
 import { type DecodedGlobalId, decodeGlobalId, encodeGlobalId, malformedId } from './schema/global-id';
 
 /** The one SchemaBuilder. Configures plugins and scalar types; defines no types itself. */
@@ -31,7 +32,14 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: {
       nullable: { list: false, items: true },
       description: 'Objects by global id, in the order asked; null where no such object exists.',
-      args: { ids: { description: 'Global ids exactly as this API returned them; types may be mixed and ids repeated.' } },
+      args: {
+        ids: { description: `Global ids exactly as this API returned them (at most ${MAX_NODE_IDS}); types may be mixed and ids repeated.` },
+      },
+      // Each id can cost an upstream call: more than the cap is refused before any is loaded.
+      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+        checkCount('ids', args.ids, MAX_NODE_IDS);
+        return resolveNodes(args.ids);
+      },
     },
     nodeTypeOptions: { description: 'An object with a global id: refetch it with `node(id:)`.' },
     idFieldOptions: { description: 'Global id: opaque; pass it back as is to `node`, `nodes` or a field taking this type.' },

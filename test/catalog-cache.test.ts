@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { signStreamUrl } from '../src/sandbox/hoopr/stream-signing';
 import { artistRoleOf, filterTypeOf, trackTypeOf } from '../src/schema/catalog/catalog-enums';
 import { bpmOf } from '../src/schema/catalog/track-fields';
+import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
+import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
+import { SLUG_SEARCH_PAGE_SIZE } from '../src/upstream/catalog-cache/cached-catalog';
 import { CatalogCache, signedUrlExpiresAt } from '../src/upstream/catalog-cache/index';
 import type { HooprTrack } from '../src/upstream/index';
 
@@ -141,6 +144,52 @@ describe('CatalogCache', () => {
     expect(kept.length).toBeLessThan(40);
     expect(cache.filter('f39')?.slug).toBe('filter-39');
     expect(cache.filter('f0')).toBeUndefined();
+  });
+});
+
+describe('CatalogCache misses', () => {
+  it('remembers a track id or slug Hoopr does not have for the miss TTL, then forgets it', () => {
+    const now = Date.parse('2024-03-01T12:00:00Z');
+    const { cache, clock } = cacheAt(now, { missTtlMs: MINUTE });
+    cache.rememberMissing({ id: 'gone' });
+    cache.rememberMissing({ slug: 'no-such-track' });
+    expect([cache.isMissing({ id: 'gone' }), cache.isMissing({ slug: 'no-such-track' }), cache.isMissing({ slug: 'gone' })]).toEqual([true, true, false]);
+    clock.now = now + MINUTE;
+    expect([cache.isMissing({ id: 'gone' }), cache.isMissing({ slug: 'no-such-track' })]).toEqual([true, true]);
+    clock.now = now + MINUTE + 1;
+    expect([cache.isMissing({ id: 'gone' }), cache.isMissing({ slug: 'no-such-track' })]).toEqual([false, false]);
+  });
+
+  it('forgets the misses of a track as soon as Hoopr shows it, cacheable or not', () => {
+    const now = Date.parse('2024-03-01T12:00:00Z');
+    const { cache } = cacheAt(now);
+    cache.rememberMissing({ id: 't1' });
+    cache.rememberMissing({ slug: 'track-t1' });
+    cache.rememberMissing({ id: 'late' });
+    cache.rememberTrack(trackSignedAt('t1', new Date(now)));
+    // Its stream URL is too close to expiry to cache the track, but Hoopr has it all the same.
+    cache.rememberTrack(trackSignedAt('late', new Date(now - 26 * MINUTE)));
+    expect([cache.isMissing({ id: 't1' }), cache.isMissing({ slug: 'track-t1' }), cache.isMissing({ id: 'late' })]).toEqual([false, false, false]);
+    expect(cache.trackWithSlug('track-t1')?.id).toBe('t1');
+  });
+
+  it('holds a bounded number of misses, which never push out entities', () => {
+    const now = Date.now();
+    const { cache } = cacheAt(now, { maxMisses: 3, maxSizeBytes: 4_000 });
+    cache.rememberFilter({ id: 'f1', name: 'Pop', slug: 'pop', type: 'genre' });
+    for (let index = 0; index < 1_000; index++) cache.rememberMissing({ slug: `made-up-${index}` });
+    expect(Array.from({ length: 1_000 }, (_, index) => cache.isMissing({ slug: `made-up-${index}` })).filter(Boolean)).toHaveLength(3);
+    expect(cache.isMissing({ slug: 'made-up-999' })).toBe(true);
+    expect(cache.filter('f1')?.slug).toBe('pop');
+  });
+});
+
+describe('a slug lookup: one search page', () => {
+  it('finds every catalog track on the first page of a search for its slug', () => {
+    const catalog = new CatalogStore(seedCatalog());
+    const positions = catalog.tracks().map((track) => catalog.search(track.slug).findIndex((hit) => hit.kind === 'track' && hit.track.slug === track.slug));
+    expect(Math.min(...positions)).toBe(0);
+    expect(Math.max(...positions)).toBeLessThan(SLUG_SEARCH_PAGE_SIZE);
   });
 });
 

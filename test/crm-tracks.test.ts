@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_SLUG_LENGTH } from '../src/schema/argument-limits';
+import { MAX_MENTIONS_PER_MESSAGE } from '../src/schema/crm/mention-limits';
 import { trackReferencesIn } from '../src/schema/crm/track-mentions';
 import { encodeGlobalId } from '../src/schema/global-id';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
@@ -23,6 +25,14 @@ describe('track mentions in message bodies', () => {
     ]);
     expect(trackReferencesIn('See https://example.com/tracks/neon-skyline and hoopr:artist/someone')).toEqual([]);
     expect(trackReferencesIn(null)).toEqual([]);
+  });
+
+  it(`reads at most ${MAX_MENTIONS_PER_MESSAGE} distinct mentions, and never one that cannot be a slug`, () => {
+    const slugs = Array.from({ length: 12 }, (_, index) => `track-${index}`);
+    const body = ['hoopr:track/track-0', ...slugs.map((slug) => `https://hoopr.ai/tracks/${slug}`)].join(' ');
+    expect(trackReferencesIn(body)).toEqual(slugs.slice(0, MAX_MENTIONS_PER_MESSAGE).map((slug) => ({ kind: 'slug', slug })));
+    const odd = `hoopr:track/two--hyphens hoopr:track/${'a'.repeat(MAX_SLUG_LENGTH + 1)} hoopr:track/${'b'.repeat(300)} hoopr:track/Real-One,`;
+    expect(trackReferencesIn(odd)).toEqual([{ kind: 'slug', slug: 'real-one' }]);
   });
 });
 

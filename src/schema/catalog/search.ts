@@ -2,6 +2,7 @@ import { builder } from '../../builder';
 import { ErrorCode, gatewayError } from '../../errors';
 import { isArtistHit, isTrackHit } from '../../upstream/catalog-cache/index';
 import type { HooprArtist, HooprSearchItem, HooprTrack } from '../../upstream/index';
+import { MAX_SEARCH_QUERY_LENGTH, checkLength } from '../argument-limits';
 import { type Connection, connectionFromPages } from '../pagination/index';
 import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
 import { primeArtist, primeTrack } from './loaders';
@@ -37,11 +38,14 @@ builder.queryField('search', (t) =>
       type: SearchResultUnion,
       nodeNullable: true,
       description: 'Search artists (by name) and tracks (by name, slug and tags), case-insensitively (max 100 per page).',
-      args: { query: t.arg.string({ required: true, description: 'The text to look for, e.g. "drive".' }) },
+      args: {
+        query: t.arg.string({ required: true, description: `The text to look for, e.g. "drive" (at most ${MAX_SEARCH_QUERY_LENGTH} characters).` }),
+      },
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);
         const text = args.query.trim();
         if (text === '') throw gatewayError(ErrorCode.BAD_USER_INPUT, '`query` must not be blank.');
+        checkLength('query', text, MAX_SEARCH_QUERY_LENGTH);
         const catalog = catalogOf(ctx);
         return resolvingUpstream(() =>
           connectionFromPages(args, {

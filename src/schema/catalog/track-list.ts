@@ -1,6 +1,7 @@
 import { builder } from '../../builder';
 import type { Context } from '../../context';
 import type { HooprTrack } from '../../upstream/index';
+import { MAX_FILTER_SLUGS, checkCount, checkSlug } from '../argument-limits';
 import { decodeGlobalIdOf } from '../global-id';
 import { type Connection, type ConnectionArguments, connectionFromPages } from '../pagination/index';
 import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
@@ -38,7 +39,7 @@ const TrackFilterInput = builder.inputType('TrackFilter', {
     type: t.field({ type: TrackTypeEnum, required: false, description: 'Only music or only sound effects (UNKNOWN is refused).' }),
     filterSlugs: t.stringList({
       required: false,
-      description: 'Filter slugs (see `filters`), e.g. ["electronic", "energetic"]; a track must carry all of them.',
+      description: `Filter slugs (see \`filters\`), e.g. ["electronic", "energetic"]; a track must carry all of them. At most ${MAX_FILTER_SLUGS}, one slug each.`,
     }),
     artistId: t.id({ required: false, description: 'Only tracks crediting this Artist (an Artist id).' }),
   }),
@@ -74,6 +75,7 @@ builder.queryField('tracks', (t) =>
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);
         const filter = args.filter ?? {};
+        checkFilterSlugs(filter.filterSlugs);
         const query: TrackQuery = {
           type: filter.type == null ? undefined : upstreamValueOf(filter.type, 'filter.type'),
           filterSlugs: filter.filterSlugs?.length ? [...new Set(filter.filterSlugs)].sort() : undefined,
@@ -85,3 +87,10 @@ builder.queryField('tracks', (t) =>
     TrackConnectionRef,
   ),
 );
+
+/** Hoopr takes the slugs comma-separated: each must be one slug, or `"a,b"` would ask for two. */
+function checkFilterSlugs(slugs: readonly string[] | null | undefined): void {
+  if (!slugs) return;
+  checkCount('filter.filterSlugs', slugs, MAX_FILTER_SLUGS);
+  slugs.forEach((slug, index) => checkSlug(`filter.filterSlugs[${index}]`, slug));
+}

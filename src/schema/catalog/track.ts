@@ -2,6 +2,7 @@ import { builder } from '../../builder';
 import { ErrorCode, gatewayError } from '../../errors';
 import type { HooprArtistCredit, HooprTrack } from '../../upstream/index';
 import { signedUrlExpiresAt } from '../../upstream/catalog-cache/index';
+import { MAX_SLUG_LENGTH, checkSlug } from '../argument-limits';
 import { decodeGlobalIdOf } from '../global-id';
 import { catalogOf, isNotFound, requireCatalogRead, resolvingUpstream } from './access';
 import { ArtistRoleEnum, TrackTypeEnum, artistRoleOf, trackTypeOf } from './catalog-enums';
@@ -97,7 +98,9 @@ builder.queryField('track', (t) =>
     description: 'One track, by `id` or by `slug` (exactly one of them). Null when no such track exists.',
     args: {
       id: t.arg.id({ description: 'A Track id as this API returned it.' }),
-      slug: t.arg.string({ description: 'The track slug, e.g. midnight-drive.' }),
+      slug: t.arg.string({
+        description: `The track slug, e.g. midnight-drive: lower-case letters and digits in words joined by single hyphens, at most ${MAX_SLUG_LENGTH} characters.`,
+      }),
     },
     resolve: (_, args, ctx) => {
       requireCatalogRead(ctx);
@@ -112,6 +115,7 @@ builder.queryField('track', (t) =>
         });
       }
       const slug = args.slug as string;
+      checkSlug('slug', slug);
       return resolvingUpstream(async () => {
         const track = await catalogOf(ctx).trackBySlug(slug, ctx.upstreamCall);
         if (track) primeTrack(ctx, track);

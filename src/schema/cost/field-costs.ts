@@ -1,5 +1,7 @@
 import { decodeGlobalId } from '../global-id';
+import { MAX_NODE_IDS } from '../argument-limits';
 import { parseLocatedId, parseLocatedMessageId } from '../crm/ids';
+import { MAX_CALLS_PER_ID_LOOKUP, MAX_CALLS_PER_SLUG_LOOKUP, MAX_MENTION_LOOKUPS_PER_REQUEST, MAX_MENTIONS_PER_MESSAGE } from '../crm/mention-limits';
 import { maxWindowCalls, type PageSizeLimits, windowSizeOf, type WindowShape } from '../pagination/index';
 import type { CallsByUpstream } from './call-count';
 
@@ -47,12 +49,8 @@ export const ASSUMED_MAX_CREDITS_PER_TRACK = 6;
 /** Objects assumed in a list the gateway cannot bound otherwise (no such list reaches an upstream today). */
 export const ASSUMED_MAX_LIST_ITEMS = 100;
 
-/** Mirrors of the resolvers' own bounds (imported where the resolvers export them). */
-const MENTIONS_PER_MESSAGE = 10;
-const MENTION_LOOKUPS_PER_REQUEST = 1_000;
-const CALLS_PER_MENTION = 5;
-/** `track(slug:)`: the cached id's track (≤ 1) and up to 4 search pages (CachedCatalog.trackBySlug). */
-const CALLS_PER_SLUG_LOOKUP = 5;
+/** One mention lookup, slug or id: the most calls either form makes (crm/mention-limits.ts). */
+const CALLS_PER_MENTION = Math.max(MAX_CALLS_PER_SLUG_LOOKUP, MAX_CALLS_PER_ID_LOOKUP);
 /** `node` of a Message: the scan of its conversation, at most 5 pages (message-lookup.ts). */
 const CALLS_PER_MESSAGE_SCAN = 5;
 
@@ -116,14 +114,18 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.artists': pagedList('artists', 'hoopr'),
   'Query.filters': pagedList('filters', 'hoopr'),
   'Query.search': pagedList('search', 'hoopr'),
-  'Query.track': { calls: (args) => hoopr(args.slug != null ? CALLS_PER_SLUG_LOOKUP : 1) },
+  // By id through the track loader; by slug one search page (CachedCatalog.trackBySlug).
+  'Query.track': { calls: (args) => hoopr(args.slug != null ? MAX_CALLS_PER_SLUG_LOOKUP : 1) },
   'Query.artist': byId('hoopr'),
   // `slug` and `trackCount` share the artistDetails loader: one call per artist for both.
   'Artist.slug': byId('hoopr'),
   'Artist.trackCount': byId('hoopr'),
   'Track.artists': { items: () => ASSUMED_MAX_CREDITS_PER_TRACK },
   'Query.node': { byType: (args, knowledge) => nodeLookups([args.id], knowledge) },
-  'Query.nodes': { byType: (args, knowledge) => nodeLookups(Array.isArray(args.ids) ? args.ids : [], knowledge) },
+  // More ids than `nodes` takes are refused before any call.
+  'Query.nodes': {
+    byType: (args, knowledge) => nodeLookups(Array.isArray(args.ids) && args.ids.length <= MAX_NODE_IDS ? args.ids : [], knowledge),
+  },
 
   // CRM (schema/crm/*).
   'Query.contacts': {
@@ -140,9 +142,15 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Message.conversation': byId('hoopai'),
   // The conversation (for its contact id, when the message lacks one), then the contact.
   'Message.contact': byId('hoopai'),
+  // A few lookups per message, and at most so many in the whole request (message-tracks.ts).
   'Message.tracks': {
-    items: () => MENTIONS_PER_MESSAGE,
-    pooled: { pool: 'mentions', upstream: 'hoopr', perResolution: () => MENTIONS_PER_MESSAGE * CALLS_PER_MENTION, perRequest: MENTION_LOOKUPS_PER_REQUEST * CALLS_PER_MENTION },
+    items: () => MAX_MENTIONS_PER_MESSAGE,
+    pooled: {
+      pool: 'mentions',
+      upstream: 'hoopr',
+      perResolution: () => MAX_MENTIONS_PER_MESSAGE * CALLS_PER_MENTION,
+      perRequest: MAX_MENTION_LOOKUPS_PER_REQUEST * CALLS_PER_MENTION,
+    },
   },
 
   // Mutations (schema/crm/mutations/*): the write, plus the reads each one may need.

@@ -4,6 +4,7 @@ import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
 import { type CachedCrm, crmFor } from '../../upstream/crm-cache/index';
 import type { CallOptions } from '../../upstream/index';
+import { MAX_LOCATION_ID_LENGTH, checkLength } from '../argument-limits';
 
 /**
  * Who may touch which tenant. Every CRM entry point names a location — given, carried by a
@@ -24,6 +25,8 @@ export function locationForbidden(locationId: string): GraphQLError {
 
 /** The location a root field works on: the argument, or the caller's only location when it has one. */
 export function chosenLocation(ctx: Context, locationId: string | null | undefined, scope: 'crm:read' | 'crm:write'): string {
+  // Checked first: a refusal names the location, and must not echo megabytes back.
+  if (locationId != null) checkLength('locationId', locationId, MAX_LOCATION_ID_LENGTH);
   const chosen = locationId ?? (ctx.viewer.locationIds.length === 1 ? ctx.viewer.locationIds[0] : undefined);
   if (chosen === undefined) {
     throw gatewayError(

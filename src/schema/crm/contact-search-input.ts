@@ -1,10 +1,17 @@
 import { builder } from '../../builder';
 import { ErrorCode, gatewayError } from '../../errors';
 import type { ContactSearchFilter, ContactSearchParams } from '../../upstream/index';
+import {
+  MAX_CONTACT_QUERY_LENGTH,
+  MAX_FILTER_TAGS,
+  MAX_FILTER_TEXT_LENGTH,
+  MAX_TAG_LENGTH,
+  checkCount,
+  checkEntryLength,
+  checkLength,
+} from '../argument-limits';
 
 /** `query`, `filter` and `sort` of `contacts`, and their HoopAI search equivalents. */
-
-const MAX_QUERY_LENGTH = 75;
 
 const DateRangeInput = builder.inputType('DateTimeRange', {
   description: 'A half-open range of instants: from (inclusive) up to (exclusive); either end may be open.',
@@ -17,12 +24,15 @@ const DateRangeInput = builder.inputType('DateTimeRange', {
 export const ContactFilterInput = builder.inputType('ContactFilter', {
   description: 'Narrows a contact list; every condition given must hold.',
   fields: (t) => ({
-    tags: t.stringList({ required: false, description: 'The contact carries every one of these tags.' }),
-    email: t.string({ required: false, description: 'Exactly this email address (case-insensitive).' }),
-    phone: t.string({ required: false, description: 'Exactly this phone number (E.164).' }),
-    companyName: t.string({ required: false, description: 'Company name contains this text.' }),
-    assignedTo: t.string({ required: false, description: 'Assigned to this HoopAI user id.' }),
-    source: t.string({ required: false, description: 'Exactly this source.' }),
+    tags: t.stringList({
+      required: false,
+      description: `The contact carries every one of these tags (at most ${MAX_FILTER_TAGS}, each 1–${MAX_TAG_LENGTH} characters).`,
+    }),
+    email: t.string({ required: false, description: `Exactly this email address (case-insensitive; at most ${MAX_FILTER_TEXT_LENGTH} characters).` }),
+    phone: t.string({ required: false, description: `Exactly this phone number (E.164; at most ${MAX_FILTER_TEXT_LENGTH} characters).` }),
+    companyName: t.string({ required: false, description: `Company name contains this text (at most ${MAX_FILTER_TEXT_LENGTH} characters).` }),
+    assignedTo: t.string({ required: false, description: `Assigned to this HoopAI user id (at most ${MAX_FILTER_TEXT_LENGTH} characters).` }),
+    source: t.string({ required: false, description: `Exactly this source (at most ${MAX_FILTER_TEXT_LENGTH} characters).` }),
     dnd: t.boolean({ required: false, description: 'Do-not-disturb on (true) or off (false).' }),
     dateAdded: t.field({ type: DateRangeInput, required: false, description: 'Created within this range.' }),
   }),
@@ -74,16 +84,27 @@ export function contactSearchOf(
   sort: readonly { field: string; direction?: string | null }[] | null | undefined,
 ): ContactSearch {
   const text = query?.trim() || undefined;
-  if (text !== undefined && text.length > MAX_QUERY_LENGTH) {
-    throw gatewayError(ErrorCode.BAD_USER_INPUT, `\`query\` must be at most ${MAX_QUERY_LENGTH} characters, got ${text.length}.`);
-  }
+  if (text !== undefined) checkLength('query', text, MAX_CONTACT_QUERY_LENGTH);
   if ((sort?.length ?? 0) > 2) throw gatewayError(ErrorCode.BAD_USER_INPUT, '`sort` takes at most two keys.');
+  if (filter) checkFilter(filter);
   const filters = filter ? filtersOf(filter) : [];
   return {
     query: text,
     filters: filters.length > 0 ? filters : undefined,
     sort: sort?.length ? sort.map((key) => ({ field: key.field, direction: key.direction === 'desc' ? 'desc' : 'asc' })) : undefined,
   };
+}
+
+const FILTER_TEXT_FIELDS = ['email', 'phone', 'companyName', 'assignedTo', 'source'] as const;
+
+function checkFilter(filter: ContactFilterArgs): void {
+  const tags = filter.tags ?? [];
+  checkCount('filter.tags', tags, MAX_FILTER_TAGS);
+  tags.forEach((tag, index) => checkEntryLength(`filter.tags[${index}]`, tag, MAX_TAG_LENGTH));
+  for (const field of FILTER_TEXT_FIELDS) {
+    const value = filter[field];
+    if (value != null) checkLength(`filter.${field}`, value, MAX_FILTER_TEXT_LENGTH);
+  }
 }
 
 function filtersOf(filter: ContactFilterArgs): ContactSearchFilter[] {

@@ -1,8 +1,12 @@
+import { isSlug } from '../argument-limits';
+import { MAX_MENTIONS_PER_MESSAGE } from './mention-limits';
+
 /**
  * Hoopr tracks referenced in a message body, in the two forms people and our own
  * shareTrack write: the `hoopr:track/<slug or id>` URI and the public link
- * `https://hoopr.ai/tracks/<slug or id>`. A UUID-shaped reference is a track id, anything
- * else a slug.
+ * `https://hoopr.ai/tracks/<slug or id>`. A UUID-shaped reference is a track id; anything
+ * else is a slug, when it has a slug's form (any other mention cannot name a track and is
+ * never looked up).
  */
 
 export type TrackReference = { kind: 'id'; id: string } | { kind: 'slug'; slug: string };
@@ -12,12 +16,11 @@ export function publicTrackLink(slug: string): string {
   return `https://hoopr.ai/tracks/${slug}`;
 }
 
-const MENTION = /(?:\bhoopr:track\/|\bhttps?:\/\/(?:www\.)?hoopr\.ai\/tracks\/)([A-Za-z0-9][A-Za-z0-9-]{0,127})/g;
+// Reads up to twice the slug cap, so an overlong word is never cut down to something that passes as a slug.
+const MENTION = /(?:\bhoopr:track\/|\bhttps?:\/\/(?:www\.)?hoopr\.ai\/tracks\/)([A-Za-z0-9][A-Za-z0-9-]{0,199})/g;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A bound on the work one message can cause; real messages mention a handful. */
-const MAX_REFERENCES_PER_MESSAGE = 10;
 
-/** Distinct references, in the order they first appear. */
+/** Distinct references, in the order they first appear; at most MAX_MENTIONS_PER_MESSAGE. */
 export function trackReferencesIn(body: string | null): TrackReference[] {
   if (!body) return [];
   const seen = new Set<string>();
@@ -25,11 +28,17 @@ export function trackReferencesIn(body: string | null): TrackReference[] {
   for (const match of body.matchAll(MENTION)) {
     const raw = match[1]!.replace(/-+$/, '');
     const reference: TrackReference = UUID.test(raw) ? { kind: 'id', id: raw.toLowerCase() } : { kind: 'slug', slug: raw.toLowerCase() };
-    const key = reference.kind === 'id' ? `id:${reference.id}` : `slug:${reference.slug}`;
+    if (reference.kind === 'slug' && !isSlug(reference.slug)) continue;
+    const key = referenceKey(reference);
     if (seen.has(key)) continue;
     seen.add(key);
     references.push(reference);
-    if (references.length === MAX_REFERENCES_PER_MESSAGE) break;
+    if (references.length === MAX_MENTIONS_PER_MESSAGE) break;
   }
   return references;
+}
+
+/** One key per track a reference can name: the same slug or id twice is one lookup. */
+export function referenceKey(reference: TrackReference): string {
+  return reference.kind === 'id' ? `id:${reference.id}` : `slug:${reference.slug}`;
 }

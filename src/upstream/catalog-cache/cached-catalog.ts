@@ -21,9 +21,14 @@ const PER_ID_CONCURRENCY = 8;
 const FILTER_LIST_PAGE_SIZE = 50;
 /** Pages a listing of every filter is assumed to take before one has run (200 filters). */
 const FILTER_LISTING_PAGES_ASSUMED = 4;
-/** Hoopr has no track-by-slug call: a slug is found by search, within this many hits. */
-const SLUG_SEARCH_PAGE_SIZE = 50;
-const SLUG_SEARCH_MAX_PAGES = 4;
+/**
+ * Hoopr has no track-by-slug call: a slug is found by one search page of this many hits.
+ * Search matches names, slugs and tags by substring, so a slug query hits its own track and
+ * the few whose slug contains it (`sky` in `morning-sky`): over all 1,430 sandbox tracks the
+ * exact match is at most the second hit. One page of the most Hoopr serves (50) keeps that
+ * margin, and bounds what a slug lookup costs: one call.
+ */
+export const SLUG_SEARCH_PAGE_SIZE = 50;
 
 /**
  * The Hoopr catalog through the shared {@link CatalogCache}: lookups by id answer from the
@@ -67,18 +72,31 @@ export class CachedCatalog {
     return page;
   }
 
+  /** A track id costs at most one call (`GET /v1/tracks/{id}`); Hoopr's 404 is remembered as a miss. */
   tracks(ids: readonly string[], options: CallOptions): Promise<(HooprTrack | Error)[]> {
     return mapWithConcurrency(ids, PER_ID_CONCURRENCY, async (id) => {
-      const cached = this.cache.track(id);
+      const cached = this.cachedTrack(id);
       if (cached) return cached;
+      if (cached === null) return notFound('track', id);
       try {
         const track = await this.client.getTrack(id, options);
         this.cache.rememberTrack(track);
         return track;
       } catch (error) {
+        if (error instanceof NotFoundError) this.cache.rememberMissing({ id });
         return asError(error);
       }
     });
+  }
+
+  /** What the cache alone knows: the track, null for a remembered miss, undefined when only Hoopr can tell. */
+  cachedTrack(id: string): HooprTrack | null | undefined {
+    return this.cache.track(id) ?? (this.cache.isMissing({ id }) ? null : undefined);
+  }
+
+  /** As {@link cachedTrack}, by slug. */
+  cachedTrackBySlug(slug: string): HooprTrack | null | undefined {
+    return this.cache.trackWithSlug(slug) ?? (this.cache.isMissing({ slug }) ? null : undefined);
   }
 
   /**
@@ -112,20 +130,28 @@ export class CachedCatalog {
     return ids.map((id) => this.cache.filter(id) ?? notFound('filter', id));
   }
 
-  /** The track with exactly this slug, or undefined when Hoopr has none (search needs the `search` scope). */
+  /** {@link trackBySlug} for a batch: one result per slug, in slug order (null: no such track). */
+  tracksBySlug(slugs: readonly string[], options: CallOptions): Promise<(HooprTrack | null | Error)[]> {
+    return mapWithConcurrency(slugs, PER_ID_CONCURRENCY, async (slug) => {
+      try {
+        return (await this.trackBySlug(slug, options)) ?? null;
+      } catch (error) {
+        return asError(error);
+      }
+    });
+  }
+
+  /**
+   * The track with exactly this slug, or undefined when Hoopr has none: from the cache, else
+   * at most one call (a search page; needs the `search` scope). A miss is remembered.
+   */
   async trackBySlug(slug: string, options: CallOptions): Promise<HooprTrack | undefined> {
-    const knownId = this.cache.trackIdForSlug(slug);
-    if (knownId !== undefined) {
-      const [known] = await this.tracks([knownId], options);
-      if (known && !(known instanceof Error) && known.slug === slug) return known;
-    }
-    for (let page = 1; page <= SLUG_SEARCH_MAX_PAGES; page++) {
-      const hits = await this.search({ q: slug, page, pageSize: SLUG_SEARCH_PAGE_SIZE }, options);
-      const match = hits.items.find((hit) => isTrackHit(hit) && hit.slug === slug);
-      if (match) return match as HooprTrack;
-      if (page >= hits.totalPages) break;
-    }
-    return undefined;
+    const cached = this.cachedTrackBySlug(slug);
+    if (cached !== undefined) return cached ?? undefined;
+    const hits = await this.search({ q: slug, page: 1, pageSize: SLUG_SEARCH_PAGE_SIZE }, options);
+    const match = hits.items.find((hit): hit is { kind: 'track' } & HooprTrack => isTrackHit(hit) && hit.slug === slug);
+    if (!match) this.cache.rememberMissing({ slug });
+    return match;
   }
 
   /**

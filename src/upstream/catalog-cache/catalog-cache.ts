@@ -12,6 +12,10 @@ export interface CatalogCacheOptions {
   maxSizeBytes?: number;
   /** How long an entity is trusted (defaults: tracks 10 min, artists and filters 1 h). */
   ttlMs?: Partial<Record<'track' | 'artist' | 'filter', number>>;
+  /** How long a miss (a track id or slug Hoopr does not have) is remembered (default 60 s). */
+  missTtlMs?: number;
+  /** Bound on the misses remembered at once (default 10,000); they never evict entities. */
+  maxMisses?: number;
   /** A cached track is served only while its stream URL has at least this long left (default 5 min). */
   streamMarginMs?: number;
   /** Epoch ms; injectable so expiry can be tested without waiting. */
@@ -21,6 +25,8 @@ export interface CatalogCacheOptions {
 const DEFAULT_CATALOG_CACHE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_STREAM_MARGIN_MS = 5 * 60_000;
 const DEFAULT_TTL_MS = { track: 10 * 60_000, artist: 60 * 60_000, filter: 60 * 60_000 };
+export const DEFAULT_MISS_TTL_MS = 60_000;
+const DEFAULT_MAX_MISSES = 10_000;
 
 type Entry =
   | { kind: 'track'; track: HooprTrack; streamExpiresAt: number | undefined }
@@ -38,10 +44,16 @@ type Entry =
  *
  * Artists arrive in two shapes: complete (`GET /v1/artists…`) and as credits inside tracks
  * (id and name only). A credit never replaces a complete entry.
+ *
+ * Misses are remembered briefly, apart from the entities: anyone can write a made-up track
+ * into a message, and every read of that message would otherwise ask Hoopr again. Only
+ * Hoopr's own "no such track" counts; a failure (5xx, timeout) is never remembered as one.
+ * A track learnt later (from any list, search or fetch) clears its misses at once.
  */
 export class CatalogCache {
   readonly mode: CatalogMode;
   readonly #entries: LRUCache<string, Entry>;
+  readonly #misses: LRUCache<string, true>;
   readonly #ttl: typeof DEFAULT_TTL_MS;
   readonly #streamMarginMs: number;
   readonly #clock: () => number;
@@ -57,6 +69,12 @@ export class CatalogCache {
       sizeCalculation: (entry, key) => approximateBytes(key) + approximateBytes(entry),
       ttl: Math.max(...Object.values(this.#ttl)),
       // Expiry follows the injected clock, read on every access (no coarse clock caching).
+      perf: { now: () => clock() },
+      ttlResolution: 0,
+    });
+    this.#misses = new LRUCache<string, true>({
+      max: options.maxMisses ?? DEFAULT_MAX_MISSES,
+      ttl: options.missTtlMs ?? DEFAULT_MISS_TTL_MS,
       perf: { now: () => clock() },
       ttlResolution: 0,
     });
@@ -76,6 +94,22 @@ export class CatalogCache {
   trackIdForSlug(slug: string): string | undefined {
     const entry = this.#entries.get(this.#key('slug', slug));
     return entry?.kind === 'slug' ? entry.trackId : undefined;
+  }
+
+  /** The cached track with this slug, while both the slug index and the track are held. */
+  trackWithSlug(slug: string): HooprTrack | undefined {
+    const id = this.trackIdForSlug(slug);
+    const track = id === undefined ? undefined : this.track(id);
+    return track?.slug === slug ? track : undefined;
+  }
+
+  /** Whether Hoopr said, within the miss TTL, that it has no track with this id or slug. */
+  isMissing(key: { id: string } | { slug: string }): boolean {
+    return this.#misses.has(this.#missKey(key));
+  }
+
+  rememberMissing(key: { id: string } | { slug: string }): void {
+    this.#misses.set(this.#missKey(key), true);
   }
 
   /** `complete`: only an entry from an artist call answers (a credit inside a track does not). */
@@ -109,6 +143,11 @@ export class CatalogCache {
   }
 
   #rememberTrackItself(track: HooprTrack): void {
+    // Hoopr has it, whether or not it can be cached (its stream URL may be too close to expiry).
+    if (this.#misses.size > 0) {
+      this.#misses.delete(this.#missKey({ id: track.id }));
+      this.#misses.delete(this.#missKey({ slug: track.slug }));
+    }
     const streamExpiresAt = track.streamUrl === undefined ? undefined : signedUrlExpiresAt(track.streamUrl)?.getTime();
     if (track.streamUrl !== undefined && streamExpiresAt === undefined) return;
     const servable = streamExpiresAt === undefined ? Infinity : streamExpiresAt - this.#streamMarginMs - this.#clock();
@@ -147,10 +186,15 @@ export class CatalogCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#misses.clear();
   }
 
   #key(kind: Entry['kind'], id: string): string {
     return `${this.mode}:${kind}:${id}`;
+  }
+
+  #missKey(key: { id: string } | { slug: string }): string {
+    return 'id' in key ? `${this.mode}:missing-track:${key.id}` : `${this.mode}:missing-slug:${key.slug}`;
   }
 }
 

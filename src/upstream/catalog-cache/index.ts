@@ -3,7 +3,7 @@ import { CachedCatalog } from './cached-catalog';
 import { CatalogCache, type CatalogMode } from './catalog-cache';
 
 export { CachedCatalog, isArtistHit, isTrackHit } from './cached-catalog';
-export { CatalogCache, type CatalogCacheOptions, type CatalogMode } from './catalog-cache';
+export { CatalogCache, type CatalogCacheOptions, type CatalogMode, DEFAULT_MISS_TTL_MS } from './catalog-cache';
 export { signedUrlExpiresAt } from './signed-url-expiry';
 
 /**

@@ -9,7 +9,7 @@ import { ConversationRef, MessageRef } from '../refs';
 import { mutationErrors } from './errors';
 import { oncePerKey } from './idempotent';
 import { locatedIdIn, mutating } from './mutation-support';
-import { InputChecks, MAX_MESSAGE_LENGTH } from './validation';
+import { InputChecks, MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, MAX_URL_LENGTH } from './validation';
 
 /** The channels a message can be sent on, with HoopAI's send-API `type` for each. */
 export const MessageChannelEnum = builder.enumType('MessageChannel', {
@@ -62,7 +62,7 @@ const SendMessageInput = builder.inputType('SendMessageInput', {
     channel: t.field({ type: MessageChannelEnum, required: true, description: 'The channel.' }),
     message: t.string({ required: true, description: `The text (1–${MAX_MESSAGE_LENGTH} characters).` }),
     subject: t.string({ description: 'Subject line (email only).' }),
-    attachments: t.stringList({ description: 'URLs of files to attach (https).' }),
+    attachments: t.stringList({ description: `URLs of files to attach (https; at most ${MAX_ATTACHMENTS}, each at most ${MAX_URL_LENGTH} characters).` }),
     idempotencyKey: t.string({ description: 'Any unique string: the same key within 24 h returns the first result instead of sending again.' }),
   }),
 });
@@ -79,7 +79,7 @@ export function checkOutgoing(checks: InputChecks, outgoing: Outgoing): void {
   checks.nonEmpty('input.message', outgoing.message, MAX_MESSAGE_LENGTH);
   checks.text('input.subject', outgoing.subject);
   if (outgoing.subject != null) checks.require(outgoing.channel === 'Email', 'input.subject', 'is only for the EMAIL channel');
-  (outgoing.attachments ?? []).forEach((url, index) => checks.require(/^https:\/\/\S+$/.test(url), `input.attachments.${index}`, 'must be an https URL'));
+  checks.attachments('input.attachments', outgoing.attachments);
 }
 
 /** Sends through the CRM (which invalidates the conversation's cached copy). */

@@ -12,6 +12,11 @@ const MAX_TAGS = 50;
 const MAX_TEXT_LENGTH = 255;
 export const MAX_MESSAGE_LENGTH = 4_000;
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/** The longest address SMTP can carry (RFC 5321). */
+const MAX_EMAIL_LENGTH = 254;
+export const MAX_ATTACHMENTS = 10;
+export const MAX_URL_LENGTH = 2_048;
+const HTTPS_URL = /^https:\/\/\S+$/;
 
 export class InputChecks {
   readonly problems: FieldProblem[] = [];
@@ -21,7 +26,9 @@ export class InputChecks {
   }
 
   email(field: string, value: string | null | undefined): void {
-    if (value != null && !EMAIL.test(value.trim())) this.problem(field, 'must be an email address, e.g. name@example.com');
+    if (value == null) return;
+    if (value.trim().length > MAX_EMAIL_LENGTH) this.problem(field, `must be at most ${MAX_EMAIL_LENGTH} characters`);
+    else if (!EMAIL.test(value.trim())) this.problem(field, 'must be an email address, e.g. name@example.com');
   }
 
   phone(field: string, value: string | null | undefined): void {
@@ -47,6 +54,16 @@ export class InputChecks {
     tags.forEach((tag, index) => {
       const length = tag.trim().length;
       if (length === 0 || length > MAX_TAG_LENGTH) this.problem(`${field}.${index}`, `must be 1 to ${MAX_TAG_LENGTH} characters`);
+    });
+  }
+
+  /** Files to attach: https URLs, a bounded number of bounded length. */
+  attachments(field: string, urls: readonly string[] | null | undefined): void {
+    if (urls == null) return;
+    if (urls.length > MAX_ATTACHMENTS) this.problem(field, `must list at most ${MAX_ATTACHMENTS} URLs`);
+    urls.forEach((url, index) => {
+      if (url.length > MAX_URL_LENGTH) this.problem(`${field}.${index}`, `must be at most ${MAX_URL_LENGTH} characters`);
+      else if (!HTTPS_URL.test(url)) this.problem(`${field}.${index}`, 'must be an https URL');
     });
   }
 
