@@ -20,6 +20,12 @@ export interface RequestUpstreamCall extends CallOptions {
   deadline: number;
   /** Counts the request's upstream calls and refuses any beyond its limit. */
   meter: RequestCallMeter;
+  /**
+   * The answer is complete: `signal` aborts, so work still pending for this request (a
+   * sibling of a field whose error ended execution early, a loader batch not yet sent)
+   * never reaches an upstream for an answer nobody will read.
+   */
+  finish(): void;
 }
 
 /** A fresh context per GraphQL request. Holds the caller and request-scoped state; fetches nothing. */
@@ -41,5 +47,11 @@ export function requestUpstreamCall(
   signal: AbortSignal,
   limits: Pick<RequestLimits, 'requestTimeoutMs' | 'maxUpstreamCalls'> = DEFAULT_REQUEST_LIMITS,
 ): RequestUpstreamCall {
-  return { signal, deadline: Date.now() + limits.requestTimeoutMs, meter: new RequestCallMeter(limits.maxUpstreamCalls) };
+  const finished = new AbortController();
+  return {
+    signal: AbortSignal.any([signal, finished.signal]),
+    deadline: Date.now() + limits.requestTimeoutMs,
+    meter: new RequestCallMeter(limits.maxUpstreamCalls),
+    finish: () => finished.abort(new DOMException('The request has been answered', 'AbortError')),
+  };
 }

@@ -141,7 +141,7 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Conversation.contact': byId('hoopai'),
   'Message.conversation': byId('hoopai'),
   // The conversation (for its contact id, when the message lacks one), then the contact.
-  'Message.contact': byId('hoopai'),
+  'Message.contact': { calls: () => hoopai(2) },
   // A few lookups per message, and at most so many in the whole request (message-tracks.ts).
   'Message.tracks': {
     items: () => MAX_MENTIONS_PER_MESSAGE,

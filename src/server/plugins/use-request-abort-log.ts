@@ -9,8 +9,9 @@ import type { Context } from '../../context';
 export function useRequestAbortLog(logger: Logger | undefined): Plugin {
   return {
     onExecute({ args }) {
-      const ctx = args.contextValue as unknown as Context;
-      const signal = ctx.upstreamCall?.signal;
+      const ctx = args.contextValue as unknown as Context & { request?: Request };
+      // The client's own signal: the context's also aborts once the answer is complete.
+      const signal = ctx.request?.signal;
       if (!logger || !signal || signal.aborted) return;
       const onAbort = () => {
         const metered = ctx.upstreamCall.meter.snapshot();

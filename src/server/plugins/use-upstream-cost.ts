@@ -94,6 +94,7 @@ export function useUpstreamCost(options: UpstreamCostOptions): Plugin {
       }
       return {
         async onExecuteDone({ result, setResult }) {
+          ctx.upstreamCall.finish();
           const metered = ctx.upstreamCall.meter.snapshot();
           const used = metered.calls.hoopr + metered.calls.hoopai + metered.repeats.hoopr + metered.repeats.hoopai;
           const remaining = await options.budget.settle(caller, estimate.total, used);

@@ -65,6 +65,11 @@ export class CrmCache {
   forgetConversation(locationId: string, conversationId: string): void {
     this.#entries.delete(key(locationId, 'conversation', conversationId));
   }
+
+  /** Forgets every entry of every location. */
+  clear(): void {
+    this.#entries.clear();
+  }
 }
 
 /** NUL cannot occur in HoopAI ids, so no (location, id) pair can collide with another. */
