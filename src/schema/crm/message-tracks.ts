@@ -47,8 +47,9 @@ export async function referencedTrack(ctx: Context, reference: TrackReference): 
 builder.objectField(MessageRef, 'tracks', (t) =>
   t.field({
     type: [TrackRef],
+    nullable: true,
     description:
-      'Hoopr tracks the body mentions (hoopr:track/<slug or id>, or https://hoopr.ai/tracks/<slug or id>), in order of first mention; mentions of tracks the catalog does not have are left out. Needs the catalog:read scope.',
+      'Hoopr tracks the body mentions (hoopr:track/<slug or id>, or https://hoopr.ai/tracks/<slug or id>), in order of first mention; mentions of tracks the catalog does not have are left out. Needs the catalog:read scope. Null, with its error, when Hoopr fails or the caller lacks the scope.',
     resolve: async (message, _, ctx) => {
       const references = trackReferencesIn(message.body);
       if (references.length === 0) return [];
