@@ -21,6 +21,8 @@ export const ErrorCode = {
   // Refused before execution: the document or the request itself.
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  // Yoga's own: the request names no operation of the document (several, and no or an unknown operationName).
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
   CALLER_BUDGET_EXHAUSTED: 'CALLER_BUDGET_EXHAUSTED',
