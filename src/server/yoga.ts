@@ -5,11 +5,13 @@ import { type AuthFailure, createAuthenticator } from '../auth/authenticate';
 import { createContext, type Context, type GatewayServices } from '../context';
 import { ErrorCode, gatewayError } from '../errors';
 import { schema } from '../schema/index';
+import { schemaValidationRules } from '../schema/validation-rules';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
 import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
+import { useValidationRules } from './plugins/use-validation-rules';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -30,7 +32,7 @@ export type Gateway = YogaServerInstance<Record<string, never>, Context>;
 /** The gateway as a fetch handler. Never listens: `main.ts` (or a test) binds it. */
 export function createGateway(options: GatewayOptions): Gateway {
   const sandbox = options.sandboxLocationIds !== undefined;
-  const plugins: Plugin[] = [useHealth(options.readiness), useErrorCodes()];
+  const plugins: Plugin[] = [useHealth(options.readiness), useErrorCodes(), useValidationRules(schemaValidationRules)];
   if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
