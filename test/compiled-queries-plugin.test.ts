@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCompiledQueries } from '../src/server/plugins/use-compiled-queries';
+import { useErrorCodes } from '../src/server/plugins/use-error-codes';
 import { withErrorsSorted } from './helpers/error-order';
 
 /**
@@ -66,7 +67,8 @@ async function serve(compiled: boolean): Promise<string> {
     schema,
     maskedErrors: true,
     logging: false,
-    plugins: compiled ? [useCompiledQueries({ onCompile: ({ operationName }) => compiledOperations.push(operationName) })] : [],
+    // The gateway's order: error codes first, then (on one side) compilation.
+    plugins: [useErrorCodes(), ...(compiled ? [useCompiledQueries({ onCompile: ({ operationName }) => compiledOperations.push(operationName) })] : [])],
   });
   const server = createServer(yoga);
   servers.push(server);
@@ -115,6 +117,7 @@ describe('useCompiledQueries', () => {
     expect(text).not.toContain('hunter2');
     expect(text).toContain('Unexpected error.');
     expect(text).toContain('"locations"');
+    for (const error of (body as { errors: { extensions?: { code?: string } }[] }).errors) expect(error.extensions?.code).toBeDefined();
   });
 
   it('leaves documents with @include, and bad variables, to graphql-js without compiling them', async () => {

@@ -93,7 +93,7 @@ describe('CRM pagination', () => {
     const beyond = await contacts('last: 10, before: $before', { before: deep.pageInfo.endCursor });
     expect(beyond.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(beyond.errors?.[0]?.message).toMatch(/page forwards/);
-    expect(beyond.data).toBeNull();
+    expect(beyond.data).toEqual({ contacts: null });
   });
 
   it('accepts a cursor only from the same list: same field, location, query, filter and sort', async () => {
@@ -129,8 +129,10 @@ describe('CRM pagination', () => {
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
     expect(await sandbox.requests('GET /conversations/search')).toBe(Math.ceil(location.conversationCount / 40));
 
+    // The schema offers no way back on this list: `last` is not an argument of it.
     const backwards = await graphql(gateway.graphqlUrl, '{ conversations(last: 5) { totalCount } }', { key: KEY });
-    expect(backwards.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(backwards.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(backwards.body.errors?.[0]?.message).toMatch(/Unknown argument "last"/);
   });
 
   it('pages messages forwards by lastMessageId, matching one long page', async () => {

@@ -157,13 +157,18 @@ describe('connection arguments', () => {
   it('rejects sizes above 100, negative or fractional sizes and bad cursors before any upstream call', async () => {
     expect(await attempt({ first: 101 })).toEqual({
       code: 'BAD_USER_INPUT',
-      message: '`first` must be at most 100, got 101. Page through longer lists with `after`/`before`.',
+      message: '`first` must be at most 100, got 101. Page through longer lists with cursors.',
       calls: 0,
     });
     expect(await attempt({ last: 1000 })).toMatchObject({ code: 'BAD_USER_INPUT', message: /^`last` must be at most 100/, calls: 0 });
     expect(await attempt({ first: -1 })).toEqual({ code: 'BAD_USER_INPUT', message: '`first` must not be negative, got -1.', calls: 0 });
     expect(await attempt({ last: -5, before: offsetCursor(TRACKS, 9) })).toMatchObject({ message: '`last` must not be negative, got -5.', calls: 0 });
     expect(await attempt({ first: 2.5 })).toMatchObject({ code: 'BAD_USER_INPUT', calls: 0 });
+    expect(await attempt({ first: 5, last: 5 })).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'Pass `first` or `last`, not both: `first` pages forwards (with `after`), `last` backwards (with `before`).',
+      calls: 0,
+    });
     expect(await attempt({ first: 3, after: offsetCursor(ARTISTS, 1) })).toMatchObject({ message: /different connection/, calls: 0 });
     expect(await attempt({ after: offsetCursor(TRACKS, 8), before: offsetCursor(TRACKS, 8) })).toEqual({
       code: 'BAD_USER_INPUT',

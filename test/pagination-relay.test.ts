@@ -69,9 +69,13 @@ function relaySpecification(allEdges: RelayEdge[], args: ConnectionArguments): O
   };
 }
 
-/** The documented departures from the literal algorithm: defaults, and cursors that name no edge of the window's list. */
+/**
+ * The documented departures from the literal algorithm: `first` with `last` is refused,
+ * defaults, and cursors that name no edge of the window's list.
+ */
 function expectedOutcome(total: number, positions: Positions): Connection<number> | 'BAD_USER_INPUT' {
   const { after, before } = positions;
+  if (positions.first !== undefined && positions.last !== undefined) return 'BAD_USER_INPUT';
   if ((after !== undefined && after >= total) || (before !== undefined && before >= total)) return 'BAD_USER_INPUT';
   if (after !== undefined && before !== undefined && after >= before) return 'BAD_USER_INPUT';
   const args = argumentsFor(positions);

@@ -8,7 +8,7 @@ import {
 } from '../generated/graphql';
 
 /** One row of a catalog list, as a list view renders it. */
-export type TrackRow = NonNullable<BrowseTracksQuery['tracks']['edges'][number]>['node'];
+export type TrackRow = NonNullable<BrowseTracksQuery['tracks']>['edges'][number]['node'];
 
 /** Who the key belongs to and which HoopAI locations it may use. */
 export async function whoAmI(client: GraphQLClient): Promise<{ name: string; locationIds: string[] }> {
@@ -32,6 +32,8 @@ export async function collectTracks(
       after,
       filter: options.filter,
     });
+    // A failing list is null with an error, and graphql-request throws on errors: null ends the walk.
+    if (!tracks) break;
     rows.push(...tracks.edges.map((edge) => edge.node));
     after = tracks.pageInfo.hasNextPage ? tracks.pageInfo.endCursor : null;
   } while (after && rows.length < options.limit);

@@ -6,6 +6,7 @@ import { createContext, type Context, type GatewayServices, requestUpstreamCall 
 import { ErrorCode, gatewayError } from '../errors';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../request-limits';
 import { schema } from '../schema/index';
+import { schemaValidationRules } from '../schema/validation-rules';
 import { CallerBudget } from './caller-budget';
 import { boundedDocumentCaches } from './document-cache';
 import { corsOptions, grantsAnyOrigin } from './cors';
@@ -15,10 +16,12 @@ import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention';
 import { useDocumentLimits } from './plugins/use-document-limits';
+import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
+import { useValidationRules } from './plugins/use-validation-rules';
 import { useVaryOrigin } from './plugins/use-vary-origin';
 import { useTrustedDocuments } from './plugins/use-trusted-documents';
 import type { TrustedDocumentsConfig } from './trusted-documents-config';
@@ -59,6 +62,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // calls before it runs.
   const plugins: Plugin[] = [
     useHealth(options.readiness),
+    useErrorCodes(),
+    useValidationRules(schemaValidationRules),
     // Browser callers: no simple (preflight-free) request runs.
     useCsrfPrevention(graphqlEndpoint),
     authentication.plugin,

@@ -3,14 +3,21 @@ import { hasScope } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
 import { catalogFor, type CachedCatalog } from '../../upstream/catalog-cache/index';
+import type { AccessDenial } from '../access-denial';
+
+const CATALOG_READ_NEEDED = 'This API key may not read the catalog: it needs the catalog:read scope.';
 
 /** Every catalog entry point (root fields, `node`/`nodes`) needs the `catalog:read` scope. */
 export function requireCatalogRead(ctx: Context): void {
-  if (!hasScope(ctx.viewer, 'catalog:read')) throw catalogForbidden();
+  if (catalogReadDenial(ctx)) throw catalogForbidden();
+}
+
+export function catalogReadDenial(ctx: Context): AccessDenial | undefined {
+  return hasScope(ctx.viewer, 'catalog:read') ? undefined : { message: CATALOG_READ_NEEDED, missingScope: 'catalog:read' };
 }
 
 export function catalogForbidden(): GraphQLError {
-  return gatewayError(ErrorCode.FORBIDDEN, 'This API key may not read the catalog: it needs the catalog:read scope.');
+  return gatewayError(ErrorCode.FORBIDDEN, CATALOG_READ_NEEDED);
 }
 
 /** The shared, cached catalog behind this gateway, for the catalog mode its Hoopr credentials have. */

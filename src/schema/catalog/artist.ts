@@ -1,7 +1,7 @@
 import { builder } from '../../builder';
-import type { HooprArtist } from '../../upstream/index';
+import { totalCountField } from '../connection-fields';
 import { decodeGlobalIdOf } from '../global-id';
-import { type Connection, connectionFromPages } from '../pagination/index';
+import { connectionFromPages } from '../pagination/index';
 import { catalogOf, isNotFound, requireCatalogRead, resolvingUpstream } from './access';
 import { catalogLoaders, primeArtist } from './loaders';
 import { loadCatalogNodes } from './node-loading';
@@ -31,7 +31,8 @@ builder.node(ArtistRef, {
     tracks: t.connection(
       {
         type: TrackRef,
-        description: 'Tracks crediting this artist, in catalog order.',
+        nullable: true,
+        description: 'Tracks crediting this artist, in catalog order. Page with first/after or last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
         resolve: (artist, args, ctx) => trackConnection(ctx, args, { artistIds: [artist.id] }, 'artistTracks'),
       },
       TrackConnectionRef,
@@ -44,12 +45,7 @@ const ArtistConnectionRef = builder.connectionObject(
     type: ArtistRef,
     name: 'ArtistConnection',
     description: 'A page of artists, by name.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many artists the whole list holds, as Hoopr reports it.',
-        resolve: (connection) => (connection as unknown as Connection<HooprArtist>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many artists the whole list holds, as Hoopr reports it.') }),
   },
   { name: 'ArtistEdge', description: 'An artist in a list, with the cursor of its position.' },
 );
@@ -58,7 +54,8 @@ builder.queryField('artists', (t) =>
   t.connection(
     {
       type: ArtistRef,
-      description: 'All artists, by name. Page with first/after or last/before (max 100 per page).',
+      nullable: true,
+      description: 'All artists, by name. Page with first/after or last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);
         const catalog = catalogOf(ctx);

@@ -1,6 +1,6 @@
 import { builder } from '../../builder';
-import type { HooprFilter } from '../../upstream/index';
-import { type Connection, connectionFromPages } from '../pagination/index';
+import { totalCountField } from '../connection-fields';
+import { connectionFromPages } from '../pagination/index';
 import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
 import { FilterTypeEnum, filterTypeOf, upstreamValueOf } from './catalog-enums';
 import { catalogLoaders, primeFilter } from './loaders';
@@ -26,12 +26,7 @@ const FilterConnectionRef = builder.connectionObject(
     type: FilterRef,
     name: 'FilterConnection',
     description: 'A page of filters, grouped by type.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many filters the whole list holds, as Hoopr reports it.',
-        resolve: (connection) => (connection as unknown as Connection<HooprFilter>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many filters the whole list holds, as Hoopr reports it.') }),
   },
   { name: 'FilterEdge', description: 'A filter in a list, with the cursor of its position.' },
 );
@@ -40,7 +35,9 @@ builder.queryField('filters', (t) =>
   t.connection(
     {
       type: FilterRef,
-      description: 'The filters tracks can be narrowed by, optionally of one type (max 100 per page).',
+      nullable: true,
+      description:
+        'The filters tracks can be narrowed by, optionally of one type. Page with first/after or last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
       args: { type: t.arg({ type: FilterTypeEnum, required: false, description: 'Only filters of this type (UNKNOWN is refused).' }) },
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);

@@ -3,7 +3,8 @@ import { ErrorCode, gatewayError } from '../../errors';
 import { isArtistHit, isTrackHit } from '../../upstream/catalog-cache/index';
 import type { HooprArtist, HooprSearchItem, HooprTrack } from '../../upstream/index';
 import { MAX_SEARCH_QUERY_LENGTH, checkLength } from '../argument-limits';
-import { type Connection, connectionFromPages } from '../pagination/index';
+import { totalCountField } from '../connection-fields';
+import { connectionFromPages } from '../pagination/index';
 import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
 import { primeArtist, primeTrack } from './loaders';
 import { catalogPageLimits } from './page-limits';
@@ -22,12 +23,7 @@ const SearchResultConnectionRef = builder.connectionObject(
     description: 'A page of search hits: matching artists first, then matching tracks.',
     // A hit of a kind this API does not know yet keeps its place (positions stay exact) as a null node.
     nodeNullable: true,
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many hits the whole search holds, as Hoopr reports it.',
-        resolve: (connection) => (connection as unknown as Connection<unknown>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many hits the whole search holds, as Hoopr reports it.') }),
   },
   { name: 'SearchResultEdge', description: 'A search hit, with the cursor of its position.' },
 );
@@ -37,7 +33,9 @@ builder.queryField('search', (t) =>
     {
       type: SearchResultUnion,
       nodeNullable: true,
-      description: 'Search artists (by name) and tracks (by name, slug and tags), case-insensitively (max 100 per page).',
+      nullable: true,
+      description:
+        'Search artists (by name) and tracks (by name, slug and tags), case-insensitively. Page with first/after or last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
       args: {
         query: t.arg.string({ required: true, description: `The text to look for, e.g. "drive" (at most ${MAX_SEARCH_QUERY_LENGTH} characters).` }),
       },

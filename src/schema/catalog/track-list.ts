@@ -2,6 +2,7 @@ import { builder } from '../../builder';
 import type { Context } from '../../context';
 import type { HooprTrack } from '../../upstream/index';
 import { MAX_FILTER_SLUGS, checkCount, checkSlug } from '../argument-limits';
+import { totalCountField } from '../connection-fields';
 import { decodeGlobalIdOf } from '../global-id';
 import { type Connection, type ConnectionArguments, connectionFromPages } from '../pagination/index';
 import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
@@ -23,12 +24,7 @@ export const TrackConnectionRef = builder.connectionObject(
     type: TrackRef,
     name: 'TrackConnection',
     description: 'A page of tracks, in Hoopr order (newest release first).',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many tracks the whole list holds, as Hoopr reports it.',
-        resolve: (connection) => (connection as unknown as Connection<HooprTrack>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many tracks the whole list holds, as Hoopr reports it.') }),
   },
   { name: 'TrackEdge', description: 'A track in a list, with the cursor of its position.' },
 );
@@ -70,7 +66,9 @@ builder.queryField('tracks', (t) =>
   t.connection(
     {
       type: TrackRef,
-      description: 'Browse the catalog, optionally filtered. Page forwards with first/after, backwards with last/before (max 100 per page).',
+      nullable: true,
+      description:
+        'Browse the catalog, optionally filtered. Page forwards with first/after or backwards with last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
       args: { filter: t.arg({ type: TrackFilterInput, required: false, description: 'Which tracks to list; all when absent.' }) },
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);

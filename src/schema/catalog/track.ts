@@ -95,15 +95,17 @@ builder.queryField('track', (t) =>
   t.field({
     type: TrackRef,
     nullable: true,
-    description: 'One track, by `id` or by `slug` (exactly one of them). Null when no such track exists.',
+    description:
+      'One track, by `id` or by `slug`: write exactly one of them, as a literal or as a variable of a non-null type (`track(slug: $slug)` with `$slug: String!`); a document that writes neither, both, or a nullable variable is refused before it runs (GRAPHQL_VALIDATION_FAILED). Null when no such track exists.',
     args: {
-      id: t.arg.id({ description: 'A Track id as this API returned it.' }),
+      id: t.arg.id({ description: 'A Track id as this API returned it. Not with `slug`; as a variable, declare it `ID!`.' }),
       slug: t.arg.string({
-        description: `The track slug, e.g. midnight-drive: lower-case letters and digits in words joined by single hyphens, at most ${MAX_SLUG_LENGTH} characters.`,
+        description: `The track slug, e.g. midnight-drive: lower-case letters and digits in words joined by single hyphens, at most ${MAX_SLUG_LENGTH} characters. Not with \`id\`; as a variable, declare it \`String!\`.`,
       }),
     },
     resolve: (_, args, ctx) => {
       requireCatalogRead(ctx);
+      // A backstop: the document rule (track-lookup-rule.ts) refuses such requests before they run.
       if ((args.id == null) === (args.slug == null)) {
         throw gatewayError(ErrorCode.BAD_USER_INPUT, 'Pass exactly one of `id` and `slug`.');
       }

@@ -4,6 +4,7 @@ import type { Context } from '../../context';
 import { type CrmContact, toCrmContact } from '../../upstream/crm-cache/index';
 import { ErrorCode, gatewayError } from '../../errors';
 import { type HoopaiClient, type SearchContact, UpstreamRejectedError } from '../../upstream/index';
+import { totalCountField } from '../connection-fields';
 import {
   type Connection,
   type ConnectionArguments,
@@ -12,12 +13,12 @@ import {
   invalidPaginationInput,
   lazyEdge,
   lazyPageInfo,
-  MAX_WINDOW_SIZE,
   nativeCursor,
   offsetCursor,
   PageSizeLimits,
   readNativeCursor,
   readOffsetCursor,
+  readPageSizes,
 } from '../pagination/index';
 import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
 import { type ContactSearch, ContactFilterInput, contactSearchOf, ContactSortInput } from './contact-search-input';
@@ -58,12 +59,7 @@ const ContactConnectionRef = builder.connectionObject(
     type: ContactRef,
     name: 'ContactConnection',
     description: 'A page of contacts.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many contacts match, as HoopAI reports it.',
-        resolve: (connection) => (connection as unknown as Connection<CrmContact>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many contacts match, as HoopAI reports it.') }),
   },
   { name: 'ContactEdge', description: 'A contact in a list, with the cursor of its position.' },
 );
@@ -74,13 +70,13 @@ export async function contactConnection(
   locationId: string,
   search: ContactSearch,
 ): Promise<Connection<CrmContact>> {
+  const sizes = readPageSizes(args);
   const address = { kind: 'contacts', scope: { locationId, ...search } };
   const after = args.after == null ? undefined : readNativeCursor('after', args.after, address, ContactCursor);
   const before = args.before == null ? undefined : readNativeCursor('before', args.before, address, ContactCursor);
-  const backwardsOnly = args.last != null && args.first == null;
   const connection =
-    after?.sa && !backwardsOnly
-      ? await pageAfter(ctx, args, locationId, search, address, { i: after.i, sa: after.sa }, before)
+    after?.sa && sizes.last === undefined
+      ? await pageAfter(ctx, sizes.first ?? DEFAULT_WINDOW_SIZE, locationId, search, address, { i: after.i, sa: after.sa }, before)
       : await pageByNumber(ctx, args, locationId, search, address, after, before);
   for (const edge of connection.edges) primeContact(ctx, edge.node);
   return connection;
@@ -124,17 +120,16 @@ async function pageByNumber(
   return { edges, pageInfo: lazyPageInfo(edges, byOffset.pageInfo), totalCount: byOffset.totalCount };
 }
 
+/** `first` edges after a cursor that holds its `searchAfter`: one call at any depth. */
 async function pageAfter(
   ctx: Context,
-  args: ConnectionArguments,
+  first: number,
   locationId: string,
   search: ContactSearch,
   address: { kind: string; scope: unknown },
   after: Required<ContactPosition>,
   before: ContactPosition | undefined,
 ): Promise<Connection<CrmContact>> {
-  const first = windowSize('first', args.first ?? DEFAULT_WINDOW_SIZE);
-  const last = args.last == null ? undefined : windowSize('last', args.last);
   if (before && before.i <= after.i) {
     throw invalidPaginationInput('`after` must point to an edge in front of `before`; between these two cursors there is no edge.');
   }
@@ -142,11 +137,10 @@ async function pageAfter(
     crmOf(ctx).client.searchContacts(locationId, { ...search, pageLimit: Math.max(first, 1), searchAfter: after.sa }, callOptions(ctx)),
   );
   const end = Math.min(before?.i ?? Number.POSITIVE_INFINITY, answer.total);
-  let placed = answer.contacts
+  const placed = answer.contacts
     .slice(0, first)
     .map((hit, offset) => ({ hit, position: after.i + 1 + offset }))
     .filter(({ position }) => position < end);
-  if (last !== undefined) placed = last === 0 ? [] : placed.slice(-last);
   const edges = placed.map(({ hit, position }) => lazyEdge(owned(locationId, hit), () => nativeCursor(address, { i: position, sa: hit.searchAfter })));
   const lastPosition = placed.at(-1)?.position ?? after.i;
   return {
@@ -174,13 +168,6 @@ async function windowByNumber<T>(work: Promise<T>, fromTheEnd: boolean): Promise
   }
 }
 
-function windowSize(argument: 'first' | 'last', value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > MAX_WINDOW_SIZE) {
-    throw invalidPaginationInput(`\`${argument}\` must be a whole number from 0 to ${MAX_WINDOW_SIZE}, got ${value}.`);
-  }
-  return value;
-}
-
 /** A search hit of another location would be a leak: it is refused, not shown. */
 function owned(locationId: string, hit: SearchContact): CrmContact {
   const contact = toCrmContact(hit);
@@ -192,8 +179,9 @@ builder.queryField('contacts', (t) =>
   t.connection(
     {
       type: ContactRef,
+      nullable: true,
       description:
-        'Search the contacts of a location. Forwards (first/after) at any depth; backwards (last/before) within the first 10,000 results. `locationId` may be omitted when the caller has one location.',
+        'Search the contacts of a location. Forwards (first/after) at any depth; backwards (last/before) within the first 10,000 results; not both (max 100 per page). `locationId` may be omitted when the caller has one location. Null, with its error, when HoopAI fails or the location is not the caller\'s.',
       args: {
         locationId: t.arg.id({ description: 'The HoopAI location (see viewer.locations).' }),
         query: t.arg.string({ description: 'Free text matched against name, email, company and phone (at most 75 characters).' }),

@@ -3,10 +3,11 @@ import { builder } from '../../builder';
 import type { Context } from '../../context';
 import { type CrmConversation, toCrmConversation } from '../../upstream/crm-cache/index';
 import type { ConversationSearchParams } from '../../upstream/index';
-import { type Connection, type ConnectionArguments, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
 import { ErrorCode, gatewayError } from '../../errors';
+import { forwardPagingArgs, totalCountField } from '../connection-fields';
+import { type Connection, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
 import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
-import { forwardPageSize } from './cursor-lists';
+import { type ForwardArguments, forwardPageSize } from './cursor-lists';
 import { decodeLocatedId } from './ids';
 import { primeConversation } from './loaders';
 import { ContactRef, ConversationRef } from './refs';
@@ -27,12 +28,7 @@ export const ConversationConnectionRef = builder.connectionObject(
     type: ConversationRef,
     name: 'ConversationConnection',
     description: 'A page of conversations, most recent message first.',
-    fields: (t) => ({
-      totalCount: t.int({
-        description: 'How many conversations the whole list holds, as HoopAI reports it.',
-        resolve: (connection) => (connection as unknown as Connection<CrmConversation>).totalCount,
-      }),
-    }),
+    fields: (t) => ({ totalCount: totalCountField(t, 'How many conversations the whole list holds, as HoopAI reports it.') }),
   },
   { name: 'ConversationEdge', description: 'A conversation in a list, with the cursor of its position.' },
 );
@@ -54,7 +50,7 @@ const ConversationCursor = z.object({ i: z.number().int().min(0), d: z.number() 
  */
 export async function conversationConnection(
   ctx: Context,
-  args: ConnectionArguments,
+  args: ForwardArguments,
   query: ConversationQuery,
 ): Promise<Connection<CrmConversation>> {
   const size = forwardPageSize(args);
@@ -84,41 +80,40 @@ export async function conversationConnection(
   };
 }
 
+// HoopAI continues this list only after a sort value (`startAfterDate`): forwards only.
 builder.queryField('conversations', (t) =>
-  t.connection(
-    {
-      type: ConversationRef,
-      description:
-        'Conversations of a location, most recent message first; forward paging only (first/after, max 100). `locationId` may be omitted when the caller has one location.',
-      args: {
-        locationId: t.arg.id({ description: 'The HoopAI location (see viewer.locations).' }),
-        contactId: t.arg.id({ description: 'Only conversations with this Contact (a Contact id).' }),
-        status: t.arg({ type: ConversationStatusEnum, description: 'Only conversations in this state; all when absent.' }),
-      },
-      resolve: (_, args, ctx) => {
-        const contact = args.contactId == null ? undefined : decodeLocatedId('Contact', String(args.contactId), 'contactId');
-        const locationId = chosenLocation(ctx, args.locationId == null ? contact?.locationId : String(args.locationId), 'crm:read');
-        if (contact && contact.locationId !== locationId) {
-          throw gatewayError(ErrorCode.BAD_USER_INPUT, '`contactId` is a contact of another location than `locationId`.');
-        }
-        return conversationConnection(ctx, args, {
-          locationId,
-          contactId: contact?.rawId,
-          status: args.status ?? undefined,
-        });
-      },
+  t.field({
+    type: ConversationConnectionRef,
+    nullable: true,
+    description:
+      'Conversations of a location, most recent message first; forward paging only (first/after, max 100). `locationId` may be omitted when the caller has one location. Null, with its error, when HoopAI fails or the location is not the caller\'s.',
+    args: {
+      locationId: t.arg.id({ description: 'The HoopAI location (see viewer.locations).' }),
+      contactId: t.arg.id({ description: 'Only conversations with this Contact (a Contact id).' }),
+      status: t.arg({ type: ConversationStatusEnum, description: 'Only conversations in this state; all when absent.' }),
+      ...forwardPagingArgs(t.arg),
     },
-    ConversationConnectionRef,
-  ),
+    resolve: (_, args, ctx) => {
+      const contact = args.contactId == null ? undefined : decodeLocatedId('Contact', String(args.contactId), 'contactId');
+      const locationId = chosenLocation(ctx, args.locationId == null ? contact?.locationId : String(args.locationId), 'crm:read');
+      if (contact && contact.locationId !== locationId) {
+        throw gatewayError(ErrorCode.BAD_USER_INPUT, '`contactId` is a contact of another location than `locationId`.');
+      }
+      return conversationConnection(ctx, args, {
+        locationId,
+        contactId: contact?.rawId,
+        status: args.status ?? undefined,
+      });
+    },
+  }),
 );
 
 builder.objectField(ContactRef, 'conversations', (t) =>
-  t.connection(
-    {
-      type: ConversationRef,
-      description: "The contact's conversations, most recent message first (first/after, max 100).",
-      resolve: (contact, args, ctx) => conversationConnection(ctx, args, { locationId: contact.locationId, contactId: contact.id }),
-    },
-    ConversationConnectionRef,
-  ),
+  t.field({
+    type: ConversationConnectionRef,
+    nullable: true,
+    description: "The contact's conversations, most recent message first (first/after, max 100). Null, with its error, when HoopAI fails.",
+    args: forwardPagingArgs(t.arg),
+    resolve: (contact, args, ctx) => conversationConnection(ctx, args, { locationId: contact.locationId, contactId: contact.id }),
+  }),
 );

@@ -1,19 +1,15 @@
-import type { ConnectionArguments } from '../pagination/index';
-import { DEFAULT_WINDOW_SIZE, invalidPaginationInput, MAX_WINDOW_SIZE } from '../pagination/index';
+import { DEFAULT_WINDOW_SIZE, readPageSizes } from '../pagination/index';
 
 /**
  * Arguments of the forward-only connections over cursor-native HoopAI lists (conversations
- * by `startAfterDate`, messages by `lastMessageId`): `first` (default 20, at most 100) and
- * `after`. Those upstreams cannot page backwards, so `last`/`before` are refused rather
- * than answered with a different window.
+ * by `startAfterDate`, messages by `lastMessageId`). Those upstreams cannot page backwards,
+ * so these fields offer only `first` (default 20, at most 100) and `after`.
  */
-export function forwardPageSize(args: ConnectionArguments): number {
-  if (args.last != null || args.before != null) {
-    throw invalidPaginationInput('This list pages forwards only: use `first` and `after`.');
-  }
-  const first = args.first ?? DEFAULT_WINDOW_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_WINDOW_SIZE) {
-    throw invalidPaginationInput(`\`first\` must be a whole number from 0 to ${MAX_WINDOW_SIZE}, got ${first}.`);
-  }
-  return first;
+export interface ForwardArguments {
+  first?: number | null;
+  after?: string | null;
+}
+
+export function forwardPageSize(args: ForwardArguments): number {
+  return readPageSizes(args).first ?? DEFAULT_WINDOW_SIZE;
 }

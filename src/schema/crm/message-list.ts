@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { builder } from '../../builder';
 import type { Context } from '../../context';
 import { type CrmConversation, type CrmMessage, toCrmMessage } from '../../upstream/crm-cache/index';
-import { type Connection, type ConnectionArguments, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
+import { forwardPagingArgs } from '../connection-fields';
+import { type Connection, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
 import { callOptions, crmOf, resolvingUpstream } from './access';
-import { forwardPageSize } from './cursor-lists';
+import { type ForwardArguments, forwardPageSize } from './cursor-lists';
 import { locatedPayload } from './ids';
 import { ConversationRef, MessageRef } from './refs';
 
@@ -27,7 +28,7 @@ const MessageCursor = z.object({ m: z.string().min(1) });
 export async function messageConnection(
   ctx: Context,
   conversation: CrmConversation,
-  args: ConnectionArguments,
+  args: ForwardArguments,
 ): Promise<Omit<Connection<CrmMessage>, 'totalCount'>> {
   const size = forwardPageSize(args);
   const address = { kind: 'messages', scope: { conversation: locatedPayload(conversation.locationId, conversation.id) } };
@@ -52,13 +53,13 @@ export async function messageConnection(
   };
 }
 
+// HoopAI continues this list only after a message id (`lastMessageId`): forwards only.
 builder.objectField(ConversationRef, 'messages', (t) =>
-  t.connection(
-    {
-      type: MessageRef,
-      description: 'Messages of the conversation, newest first (first/after, max 100).',
-      resolve: (conversation, args, ctx) => messageConnection(ctx, conversation, args),
-    },
-    MessageConnectionRef,
-  ),
+  t.field({
+    type: MessageConnectionRef,
+    nullable: true,
+    description: 'Messages of the conversation, newest first (first/after, max 100). Null, with its error, when HoopAI fails.',
+    args: forwardPagingArgs(t.arg),
+    resolve: (conversation, args, ctx) => messageConnection(ctx, conversation, args),
+  }),
 );

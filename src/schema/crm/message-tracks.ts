@@ -79,7 +79,8 @@ async function lookUp(ctx: Context, reference: TrackReference): Promise<HooprTra
 builder.objectField(MessageRef, 'tracks', (t) =>
   t.field({
     type: [TrackRef],
-    description: `Hoopr tracks the body mentions (hoopr:track/<slug or id>, or https://hoopr.ai/tracks/<slug or id>), in order of first mention; the first ${MAX_MENTIONS_PER_MESSAGE} distinct mentions are read, and mentions of tracks the catalog does not have are left out. Needs the catalog:read scope. COST_LIMIT_EXCEEDED when the request has already looked up ${MAX_MENTION_LOOKUPS_PER_REQUEST} mentioned tracks that were not cached.`,
+    nullable: true,
+    description: `Hoopr tracks the body mentions (hoopr:track/<slug or id>, or https://hoopr.ai/tracks/<slug or id>), in order of first mention; the first ${MAX_MENTIONS_PER_MESSAGE} distinct mentions are read, and mentions of tracks the catalog does not have are left out. Needs the catalog:read scope. Null, with its error, when Hoopr fails, the caller lacks the scope, or (COST_LIMIT_EXCEEDED) the request has already looked up ${MAX_MENTION_LOOKUPS_PER_REQUEST} mentioned tracks that were not cached.`,
     resolve: async (message, _, ctx) => {
       const references = trackReferencesIn(message.body);
       if (references.length === 0) return [];

@@ -6,5 +6,6 @@ export { nativeCursor, readNativeCursor } from './native-cursor';
 export { offsetCursor, readOffsetCursor } from './offset-cursor';
 export { PageSizeLimits } from './page-size-limits';
 export type { FetchPage, UpstreamPage } from './window-reader';
-export { type ConnectionArguments, DEFAULT_WINDOW_SIZE, MAX_WINDOW_SIZE } from './window-request';
+export { MAX_WINDOW_SIZE, type PageSizeArguments, type PageSizes, readPageSizes } from './page-sizes';
+export { type ConnectionArguments, DEFAULT_WINDOW_SIZE } from './window-request';
 export { maxWindowCalls, type WindowShape, windowSizeOf } from './call-bound';

@@ -2,7 +2,8 @@ import { inconsistentUpstreamPages } from './errors';
 import { type PagePlan, planPages } from './page-plan';
 import type { PageSizeLimits } from './page-size-limits';
 import { assertCursorsWithinTotal, type IndexRange, type RelayWindow, spanBeforeTotal, windowOf } from './relay-window';
-import { MAX_WINDOW_SIZE, type WindowRequest } from './window-request';
+import { MAX_WINDOW_SIZE } from './page-sizes';
+import type { WindowRequest } from './window-request';
 
 /** One page as the upstream REPORTS it: its `page`, `pageSize` and `total` are the truth, whatever was asked. */
 export interface UpstreamPage<Item> {

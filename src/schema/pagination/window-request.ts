@@ -1,9 +1,8 @@
 import type { CursorAddress } from './cursor-envelope';
 import { invalidPaginationInput } from './errors';
 import { readOffsetCursor } from './offset-cursor';
+import { MAX_WINDOW_SIZE, readPageSizes } from './page-sizes';
 
-/** Largest `first`/`last` a client may ask for; larger lists are paged through. */
-export const MAX_WINDOW_SIZE = 100;
 /** The window when a client gives neither `first` nor `last`. */
 export const DEFAULT_WINDOW_SIZE = 20;
 
@@ -27,7 +26,8 @@ export interface WindowRequest {
 
 /**
  * Validates everything that can be checked before calling the upstream, so a bad request
- * costs no upstream call. Cursor positions are checked against the total later, once the
+ * costs no upstream call: the sizes by {@link readPageSizes}, the check every connection
+ * shares (so `first` with `last` is refused here too), then the cursors. Cursor positions are checked against the total later, once the
  * first page has reported it.
  *
  * Relay leaves a request with neither `first` nor `last` unbounded; this gateway never
@@ -46,9 +46,7 @@ export function readWindowRequest(
   if (!Number.isInteger(defaultSize) || defaultSize < 1 || defaultSize > MAX_WINDOW_SIZE) {
     throw new Error(`defaultSize must be an integer from 1 to ${MAX_WINDOW_SIZE}, got ${defaultSize}`);
   }
-  const request: WindowRequest = {};
-  if (args.first != null) request.first = checkedSize('first', args.first);
-  if (args.last != null) request.last = checkedSize('last', args.last);
+  const request: WindowRequest = readPageSizes(args);
   if (args.after != null) request.afterIndex = readOffsetCursor('after', args.after, address);
   if (args.before != null) request.beforeIndex = readOffsetCursor('before', args.before, address);
 
@@ -61,15 +59,4 @@ export function readWindowRequest(
     else request.first = defaultSize;
   }
   return request;
-}
-
-function checkedSize(argument: 'first' | 'last', value: number): number {
-  if (!Number.isInteger(value)) throw invalidPaginationInput(`\`${argument}\` must be a whole number, got ${value}.`);
-  if (value < 0) throw invalidPaginationInput(`\`${argument}\` must not be negative, got ${value}.`);
-  if (value > MAX_WINDOW_SIZE) {
-    throw invalidPaginationInput(
-      `\`${argument}\` must be at most ${MAX_WINDOW_SIZE}, got ${value}. Page through longer lists with \`after\`/\`before\`.`,
-    );
-  }
-  return value;
 }

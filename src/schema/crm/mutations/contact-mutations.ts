@@ -2,13 +2,13 @@ import { builder } from '../../../builder';
 import type { Context } from '../../../context';
 import type { CrmContact } from '../../../upstream/crm-cache/index';
 import { NotFoundError, UpstreamRejectedError } from '../../../upstream/index';
-import { callOptions, chosenLocation, crmOf, requireCrmAccess } from '../access';
+import { callOptions, crmOf } from '../access';
 import { contactKey, crmLoaders } from '../loaders';
 import { ContactRef } from '../refs';
 import { checkContactFields, contactInputFields, upstreamContactInput } from './contact-inputs';
 import { mutationErrors } from './errors';
 import { oncePerKey } from './idempotent';
-import { locatedIdIn, mutating } from './mutation-support';
+import { locatedIdIn, locationIn, mutating, requireWriteAccess } from './mutation-support';
 import { InputChecks, normalTags } from './validation';
 
 const TagsModeEnum = builder.enumType('ContactTagsMode', {
@@ -85,13 +85,15 @@ builder.mutationField('createContact', (t) =>
     errors: mutationErrors('createContact'),
     args: { input: t.arg({ type: CreateContactInput, required: true, description: 'The contact to create and the location it belongs to.' }) },
     resolve: (_, { input }, ctx) => {
-      const locationId = chosenLocation(ctx, input.locationId == null ? undefined : String(input.locationId), 'crm:write');
       const checks = new InputChecks();
+      const chosen = locationIn(checks, ctx, 'input.locationId', input.locationId == null ? undefined : String(input.locationId));
       checkContactFields(checks, input);
       checks.tags('input.tags', input.tags, { required: false });
       checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
       checks.require(Boolean(input.email || input.phone || input.name || input.firstName || input.lastName), 'input', 'must give an email, a phone or a name');
       checks.check();
+      const locationId = chosen!;
+      requireWriteAccess(ctx, locationId);
       const body = { ...upstreamContactInput(input), ...(input.tags ? { tags: normalTags(input.tags) } : {}) };
       return mutating(undefined, () =>
         oncePerKey(ctx, 'createContact', locationId, input.idempotencyKey, input, async () => ({
@@ -117,7 +119,7 @@ builder.mutationField('updateContact', (t) =>
       checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
       checks.check();
       const { locationId, rawId } = id!;
-      requireCrmAccess(ctx, 'crm:write', locationId);
+      requireWriteAccess(ctx, locationId);
       const replace = input.tagsMode === 'REPLACE';
       const tags = input.tags ? normalTags(input.tags) : undefined;
       const body = { ...upstreamContactInput(input), ...(replace && tags ? { tags } : {}) };
@@ -171,7 +173,7 @@ builder.mutationField('deleteContact', (t) =>
       checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
       checks.check();
       const { locationId, rawId } = id!;
-      requireCrmAccess(ctx, 'crm:write', locationId);
+      requireWriteAccess(ctx, locationId);
       return mutating(String(input.id), () =>
         oncePerKey(ctx, 'deleteContact', locationId, input.idempotencyKey, input, async () => {
           await crmOf(ctx).deleteContact(locationId, rawId, callOptions(ctx));

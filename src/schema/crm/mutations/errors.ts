@@ -1,4 +1,5 @@
 import { builder } from '../../../builder';
+import type { AccessDenial } from '../../access-denial';
 import { IdempotencyKeyReusedError } from '../../../upstream/crm-cache/index';
 import {
   ForbiddenError,
@@ -11,13 +12,14 @@ import {
 } from '../../../upstream/index';
 
 /**
- * The typed failures of CRM mutations. Each mutation returns a union of its payload and
- * these, so a generated client switches on `__typename`; every one implements
- * `MutationError` for a catch-all `... on MutationError { code message }`.
+ * The typed failures of CRM mutations: every way a mutation can fail that a client can act
+ * on. Each mutation returns a union of its payload and these, so a generated client
+ * switches on `__typename`; every one implements `MutationError` for a catch-all
+ * `... on MutationError { code message }`.
  *
- * Not typed, but GraphQL errors as everywhere else: no or bad credentials (HTTP 401), a
- * location or scope the caller may not use (FORBIDDEN), ids that are not ids of this API
- * (BAD_USER_INPUT), and unexpected failures (masked).
+ * Not typed, but GraphQL errors as everywhere else: no or bad credentials (HTTP 401, before
+ * any field runs), a document or variables the schema refuses, and unexpected failures
+ * (masked).
  */
 
 export interface FieldProblem {
@@ -31,6 +33,21 @@ export class InputValidationError extends Error {
   readonly code = 'BAD_USER_INPUT';
   constructor(readonly problems: FieldProblem[]) {
     super(`The input is invalid: ${problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
+  }
+}
+
+/**
+ * The caller may not do this: it lacks a scope the mutation needs, or may not use the
+ * location the input names. Found before any upstream call; no input change helps.
+ */
+export class CallerForbiddenError extends Error {
+  readonly code = 'FORBIDDEN';
+  readonly missingScope: string | null;
+  readonly locationId: string | null;
+  constructor(denial: AccessDenial) {
+    super(denial.message);
+    this.missingScope = denial.missingScope ?? null;
+    this.locationId = denial.locationId ?? null;
   }
 }
 
@@ -97,6 +114,24 @@ builder.objectType(InputValidationError, {
   }),
 });
 
+builder.objectType(CallerForbiddenError, {
+  name: 'ForbiddenError',
+  description:
+    'The caller may not do this: its API key or token lacks a scope the mutation needs, or may not use the location. Nothing was sent upstream. Code FORBIDDEN.',
+  interfaces: [MutationErrorInterface],
+  isTypeOf: (value) => value instanceof CallerForbiddenError,
+  fields: (t) => ({
+    missingScope: t.exposeString('missingScope', {
+      nullable: true,
+      description: 'The scope the caller lacks (crm:write, catalog:read), when that is the reason; see viewer.scopes.',
+    }),
+    locationId: t.exposeID('locationId', {
+      nullable: true,
+      description: 'The HoopAI location the caller may not use, when that is the reason; see viewer.locations.',
+    }),
+  }),
+});
+
 builder.objectType(ObjectNotFoundError, {
   name: 'NotFoundError',
   description: 'The object named by the input does not exist (any more). Code NOT_FOUND.',
@@ -138,7 +173,14 @@ builder.objectType(IdempotencyKeyReusedError, {
 });
 
 /** Every typed failure; each mutation lists these. */
-const MUTATION_ERRORS = [InputValidationError, ObjectNotFoundError, UpstreamRefusedError, UpstreamFailureError, IdempotencyKeyReusedError];
+const MUTATION_ERRORS = [
+  InputValidationError,
+  CallerForbiddenError,
+  ObjectNotFoundError,
+  UpstreamRefusedError,
+  UpstreamFailureError,
+  IdempotencyKeyReusedError,
+];
 
 /** The `errors` option of a mutation field: its payload or one of the typed failures, as union `<Name>Result`. */
 export function mutationErrors(mutationName: string) {

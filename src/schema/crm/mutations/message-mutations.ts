@@ -1,6 +1,6 @@
 import { builder } from '../../../builder';
 import type { Context } from '../../../context';
-import { callOptions, crmOf, requireCrmAccess } from '../access';
+import { callOptions, crmOf } from '../access';
 import { locatedPayload } from '../ids';
 import { conversationKey, crmLoaders } from '../loaders';
 import { messageLoader } from '../message-lookup';
@@ -8,7 +8,7 @@ import { nullWhenMissing } from '../node-loading';
 import { ConversationRef, MessageRef } from '../refs';
 import { mutationErrors } from './errors';
 import { oncePerKey } from './idempotent';
-import { locatedIdIn, mutating } from './mutation-support';
+import { locatedIdIn, mutating, requireWriteAccess } from './mutation-support';
 import { InputChecks, MAX_ATTACHMENTS, MAX_MESSAGE_LENGTH, MAX_URL_LENGTH } from './validation';
 
 /** The channels a message can be sent on, with HoopAI's send-API `type` for each. */
@@ -113,7 +113,7 @@ builder.mutationField('sendMessage', (t) =>
       checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
       checks.check();
       const { locationId, rawId } = id!;
-      requireCrmAccess(ctx, 'crm:write', locationId);
+      requireWriteAccess(ctx, locationId);
       return mutating(String(input.contactId), () =>
         oncePerKey(ctx, 'sendMessage', locationId, input.idempotencyKey, input, () => send(ctx, locationId, rawId, input)),
       );

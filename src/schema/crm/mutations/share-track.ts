@@ -1,17 +1,15 @@
 import { GraphQLError } from 'graphql';
-import { hasScope } from '../../../auth/viewer';
 import { builder } from '../../../builder';
 import type { Context } from '../../../context';
 import type { HooprTrack } from '../../../upstream/index';
-import { catalogForbidden, isNotFound } from '../../catalog/access';
+import { catalogReadDenial, isNotFound } from '../../catalog/access';
 import { catalogLoaders } from '../../catalog/loaders';
 import { decodeGlobalIdOf } from '../../global-id';
-import { requireCrmAccess } from '../access';
 import { publicTrackLink } from '../track-mentions';
 import { mutationErrors, ObjectNotFoundError, UpstreamFailureError } from './errors';
 import { oncePerKey } from './idempotent';
 import { MessageChannelEnum, SendMessagePayload, checkOutgoing, send } from './message-mutations';
-import { locatedIdIn, mutating } from './mutation-support';
+import { locatedIdIn, mutating, requireWriteAccess } from './mutation-support';
 import { InputChecks, MAX_MESSAGE_LENGTH } from './validation';
 
 const ShareTrackInput = builder.inputType('ShareTrackInput', {
@@ -46,8 +44,7 @@ builder.mutationField('shareTrack', (t) =>
       checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
       checks.check();
       const { locationId, rawId } = contact!;
-      requireCrmAccess(ctx, 'crm:write', locationId);
-      if (!hasScope(ctx.viewer, 'catalog:read')) throw catalogForbidden();
+      requireWriteAccess(ctx, locationId, catalogReadDenial(ctx));
       const track = await trackToShare(ctx, trackId!, String(input.trackId));
       const outgoing = { channel: input.channel, message: shareText(track, input.note) };
       const sendChecks = new InputChecks();

@@ -1,11 +1,11 @@
 import { builder } from '../../../builder';
-import { callOptions, crmOf, requireCrmAccess } from '../access';
+import { callOptions, crmOf } from '../access';
 import { contactKey, crmLoaders } from '../loaders';
 import { nullWhenMissing } from '../node-loading';
 import { ContactRef } from '../refs';
 import { mutationErrors } from './errors';
 import { oncePerKey } from './idempotent';
-import { locatedIdIn, mutating } from './mutation-support';
+import { locatedIdIn, mutating, requireWriteAccess } from './mutation-support';
 import { InputChecks, normalTags } from './validation';
 
 interface TagsPayload {
@@ -57,7 +57,7 @@ for (const [field, change, payloadName] of [
         checks.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
         checks.check();
         const { locationId, rawId } = id!;
-        requireCrmAccess(ctx, 'crm:write', locationId);
+        requireWriteAccess(ctx, locationId);
         return mutating(String(input.contactId), () =>
           oncePerKey(ctx, field, locationId, input.idempotencyKey, input, async () => {
             const tags = await crmOf(ctx).changeTags(locationId, rawId, change, normalTags(input.tags), callOptions(ctx));
