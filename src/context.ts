@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import { type CallOptions, RequestCallMeter, type Upstreams } from './upstream/index';
@@ -26,6 +27,8 @@ export interface RequestUpstreamCall extends CallOptions {
    * never reaches an upstream for an answer nobody will read.
    */
   finish(): void;
+  /** Whether `signal` aborted because the client went away (not because the answer was complete). */
+  readonly abandoned: boolean;
 }
 
 /** A fresh context per GraphQL request. Holds the caller and request-scoped state; fetches nothing. */
@@ -48,10 +51,16 @@ export function requestUpstreamCall(
   limits: Pick<RequestLimits, 'requestTimeoutMs' | 'maxUpstreamCalls'> = DEFAULT_REQUEST_LIMITS,
 ): RequestUpstreamCall {
   const finished = new AbortController();
+  const requestSignal = AbortSignal.any([signal, finished.signal]);
+  // Every upstream call in flight listens to it (a request may have hundreds); each removes its listener when done.
+  setMaxListeners(0, requestSignal);
   return {
-    signal: AbortSignal.any([signal, finished.signal]),
+    signal: requestSignal,
     deadline: Date.now() + limits.requestTimeoutMs,
     meter: new RequestCallMeter(limits.maxUpstreamCalls),
     finish: () => finished.abort(new DOMException('The request has been answered', 'AbortError')),
+    get abandoned() {
+      return requestSignal.aborted && !finished.signal.aborted;
+    },
   };
 }

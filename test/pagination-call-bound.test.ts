@@ -40,7 +40,9 @@ const cases = fc
     let after = position(c.afterShare);
     let before = position(c.beforeShare);
     if (after !== undefined && before !== undefined && after >= before) [after, before] = [undefined, before];
-    return { ...c, floor, leastCap: c.leastCapShare > 0.5 ? c.cap : Math.max(1, Math.round(2 * c.leastCapShare * c.cap)), after, before };
+    // `first` and `last` together are refused before any call.
+    const last = c.first !== undefined ? undefined : c.last;
+    return { ...c, last, floor, leastCap: c.leastCapShare > 0.5 ? c.cap : Math.max(1, Math.round(2 * c.leastCapShare * c.cap)), after, before };
   });
 
 describe('maxWindowCalls', () => {

@@ -1,11 +1,12 @@
 import { loadConfig } from '../../src/config';
+import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger';
 import { startGateway, type RunningGateway } from '../../src/server/start';
 
 /** The whole gateway in sandbox mode, every port picked by the OS. */
-export async function startSandboxGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+export async function startSandboxGateway(env: Record<string, string> = {}, logger?: Logger): Promise<RunningGateway> {
   const config = loadConfig({ PORT: '0', HOOPR_SANDBOX_PORT: '0', HOOPAI_SANDBOX_PORT: '0', ...env });
-  return startGateway(config, createLogger({ level: 'silent' }));
+  return startGateway(config, logger ?? createLogger({ level: 'silent' }));
 }
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

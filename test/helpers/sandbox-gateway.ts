@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { RunningGateway } from '../../src/server/start';
 import { catalogFor } from '../../src/upstream/catalog-cache/index';
@@ -19,10 +20,10 @@ export interface SandboxGatewayHarness {
  * sandboxes and an empty catalog cache, so upstream call counts are the test's own.
  * `env` adds gateway settings. The handle may be used in tests and hooks only.
  */
-export function useSandboxGateway(env: Record<string, string> = {}): SandboxGatewayHarness {
+export function useSandboxGateway(env: Record<string, string> = {}, logger?: Logger): SandboxGatewayHarness {
   let running: { gateway: RunningGateway; hoopr: SandboxControl; hoopai: SandboxControl } | undefined;
   beforeAll(async () => {
-    const gateway = await startSandboxGateway(env);
+    const gateway = await startSandboxGateway(env, logger);
     running = { gateway, hoopr: sandboxControl(gateway.sandboxes.hoopr!.url), hoopai: sandboxControl(gateway.sandboxes.hoopai!.url) };
   });
   afterAll(async () => {

@@ -19,52 +19,64 @@ type Variables = Readonly<Record<string, unknown>>;
  * from caches (a cache hit only makes the real count smaller).
  */
 export function estimateCalls(plan: OperationPlan, variables: Variables, knowledge: CostKnowledge): CallEstimate {
-  const rootType = [...plan.selection.byType.keys()][0];
-  const tally = rootType === undefined ? new CallTally() : fieldsCost(plan.selection.byType.get(rootType) ?? [], 1, undefined, variables, knowledge);
+  const walk = { variables, knowledge };
+  const tally = new CallTally();
+  for (const [typename, fields] of plan.selection.byType) tally.merge(fieldsCost(walk, typename, fields, 1, undefined, new Map()));
   const calls = tally.settle();
   return { calls, total: totalOf(calls) };
 }
 
+interface Walk {
+  variables: Variables;
+  knowledge: CostKnowledge;
+}
+
+/** How many objects of each type enclose the fields being counted (the nearest of each type). */
+type Ancestors = ReadonlyMap<string, number>;
+
 /** The fields that resolve on `objects` objects of one type; `edges` is the length a parent connection gave them. */
-function fieldsCost(fields: readonly FieldPlan[], objects: number, edges: number | undefined, variables: Variables, knowledge: CostKnowledge): CallTally {
+function fieldsCost(walk: Walk, typename: string, fields: readonly FieldPlan[], objects: number, edges: number | undefined, ancestors: Ancestors): CallTally {
   const tally = new CallTally();
   if (objects === 0) return tally;
+  const enclosing = new Map(ancestors).set(typename, objects);
   for (const field of fields) {
-    if (!included(field, variables)) continue;
-    tally.merge(fieldCost(field, objects, edges, variables, knowledge));
+    if (!included(field, walk.variables)) continue;
+    tally.merge(fieldCost(walk, field, objects, edges, enclosing));
   }
   return tally;
 }
 
-function fieldCost(field: FieldPlan, objects: number, parentEdges: number | undefined, variables: Variables, knowledge: CostKnowledge): CallTally {
+function fieldCost(walk: Walk, field: FieldPlan, objects: number, parentEdges: number | undefined, ancestors: Ancestors): CallTally {
   const tally = new CallTally();
   const rule = FIELD_COSTS[field.coordinate];
-  const args = argumentsOf(field, variables);
+  const args = argumentsOf(field, walk.variables);
   // Arguments that cannot be read fail the field before it calls anything.
   if (args === undefined) return tally;
-  if (rule?.calls) tally.add(rule.calls(args, knowledge), objects);
+  // A loader's distinct keys can be bounded by an enclosing object (all messages of one conversation share its contact).
+  const resolutions = rule?.distinctWithin === undefined ? objects : Math.min(objects, ancestors.get(rule.distinctWithin) ?? objects);
+  if (rule?.calls) tally.add(rule.calls(args, walk.knowledge), resolutions);
   if (rule?.pooled) tally.addPooled(rule.pooled.pool, rule.pooled.upstream, rule.pooled.perRequest, rule.pooled.perResolution(args) * objects);
   const selection = field.selection;
   if (rule?.byType) {
-    const lookups = rule.byType(args, knowledge);
+    const lookups = rule.byType(args, walk.knowledge);
     tally.add(lookups.calls, objects);
     if (selection) {
       for (const [typename, count] of lookups.objects) {
-        tally.merge(fieldsCost(selection.byType.get(typename) ?? [], objects * count, undefined, variables, knowledge));
+        tally.merge(fieldsCost(walk, typename, selection.byType.get(typename) ?? [], objects * count, undefined, ancestors));
       }
     }
     return tally;
   }
   if (!selection) return tally;
   const perObject = rule?.items?.(args) ?? (field.field.name === 'edges' && parentEdges !== undefined ? parentEdges : field.returnsList ? ASSUMED_MAX_LIST_ITEMS : 1);
-  tally.merge(selectionCost(selection, objects * perObject, rule?.edges?.(args), variables, knowledge));
+  tally.merge(selectionCost(walk, selection, objects * perObject, rule?.edges?.(args), ancestors));
   return tally;
 }
 
 /** A value of one of several types: the dearest type counts for every object. */
-function selectionCost(selection: SelectionPlan, objects: number, edges: number | undefined, variables: Variables, knowledge: CostKnowledge): CallTally {
+function selectionCost(walk: Walk, selection: SelectionPlan, objects: number, edges: number | undefined, ancestors: Ancestors): CallTally {
   const dearest = new CallTally();
-  for (const fields of selection.byType.values()) dearest.keepLarger(fieldsCost(fields, objects, edges, variables, knowledge));
+  for (const [typename, fields] of selection.byType) dearest.keepLarger(fieldsCost(walk, typename, fields, objects, edges, ancestors));
   return dearest;
 }
 

@@ -36,6 +36,12 @@ export interface FieldCost {
    * Returns the calls, and how many objects of each type the selection below sees.
    */
   byType?(args: Arguments, knowledge: CostKnowledge): { calls: Partial<CallsByUpstream>; objects: Map<string, number> };
+  /**
+   * The loader's distinct keys are at most the objects of this enclosing type: e.g. every
+   * message of a conversation has the conversation's contact, so `Message.contact` below
+   * `Conversation.messages` loads at most one contact per conversation.
+   */
+  distinctWithin?: string;
   /** Calls that are also bounded per request (by a cap the resolver enforces across all resolutions). */
   pooled?: { pool: string; upstream: keyof CallsByUpstream; perResolution(args: Arguments): number; perRequest: number };
 }
@@ -139,9 +145,11 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.contact': byId('hoopai'),
   'Query.conversation': byId('hoopai'),
   'Conversation.contact': byId('hoopai'),
-  'Message.conversation': byId('hoopai'),
+  // A message belongs to one conversation, whose contact it is with: below a conversation
+  // these load that conversation's (usually primed) record and contact, once per conversation.
+  'Message.conversation': { ...byId('hoopai'), distinctWithin: 'Conversation' },
   // The conversation (for its contact id, when the message lacks one), then the contact.
-  'Message.contact': { calls: () => hoopai(2) },
+  'Message.contact': { calls: () => hoopai(2), distinctWithin: 'Conversation' },
   // A few lookups per message, and at most so many in the whole request (message-tracks.ts).
   'Message.tracks': {
     items: () => MAX_MENTIONS_PER_MESSAGE,

@@ -9,11 +9,12 @@ import type { Context } from '../../context';
 export function useRequestAbortLog(logger: Logger | undefined): Plugin {
   return {
     onExecute({ args }) {
-      const ctx = args.contextValue as unknown as Context & { request?: Request };
-      // The client's own signal: the context's also aborts once the answer is complete.
-      const signal = ctx.request?.signal;
+      const ctx = args.contextValue as unknown as Context;
+      const signal = ctx.upstreamCall?.signal;
       if (!logger || !signal || signal.aborted) return;
       const onAbort = () => {
+        // The signal also aborts once the answer is complete: that is no abandonment.
+        if (!ctx.upstreamCall.abandoned) return;
         const metered = ctx.upstreamCall.meter.snapshot();
         logger.info(
           {

@@ -72,7 +72,9 @@ export class UpstreamHttp {
       );
       return response;
     } catch (error) {
-      this.logger.debug({ route: request.route, ms: elapsed(started), err: error }, 'upstream call failed');
+      // A cancelled call is the caller's choice, not a fault: one short line, no stack.
+      if (scope.cancelledByCaller) this.logger.debug({ route: request.route, ms: elapsed(started) }, 'upstream call cancelled');
+      else this.logger.debug({ route: request.route, ms: elapsed(started), err: error }, 'upstream call failed');
       throw error;
     }
   }
