@@ -41,6 +41,17 @@ function rootKeys(definition: OperationDefinitionNode): string[] {
   );
 }
 
+/** The media links in an answer (`artworkUrl`, `stream.url`), each with the content type its file name claims. */
+function mediaLinks(value: unknown, key = ''): { url: string; contentType: string }[] {
+  if (Array.isArray(value)) return value.flatMap((item) => mediaLinks(item, key));
+  if (typeof value === 'string' && (key === 'artworkUrl' || key === 'stream.url')) {
+    const extension = new URL(value).pathname.split('.').pop();
+    return [{ url: value, contentType: extension === 'jpg' ? 'image/jpeg' : extension === 'mp3' ? 'audio/mpeg' : `?.${extension}` }];
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([field, inner]) => mediaLinks(inner, key === 'stream' ? `stream.${field}` : field));
+}
+
 let gateway: RunningGateway;
 let hoopai: SandboxControl;
 
@@ -75,6 +86,13 @@ describe('every example operation runs as written, with no variables', () => {
       if (value && 'edges' in value) expect((value.edges as unknown[]).length, `${key}.edges`).toBeGreaterThan(0);
       // Mutations answer a union: only the payload means the write happened.
       if (operation.definition.operation === 'mutation') expect(value?.__typename, key).toBe('SendMessagePayload');
+    }
+    // The links a page renders work in a browser: one of each kind per operation is enough.
+    const byType = new Map(mediaLinks(data).map((link) => [link.contentType, link.url]));
+    for (const [contentType, url] of byType) {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      expect([response.status, response.headers.get('content-type')], url).toEqual([200, contentType]);
     }
     // Each example mutation sends exactly one message upstream (writes are never retried); reads send none.
     const sent = operation.definition.operation === 'mutation' ? rootKeys(operation.definition).length : 0;
