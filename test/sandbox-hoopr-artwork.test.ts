@@ -1,22 +1,15 @@
 import jpeg from 'jpeg-js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARTWORK_SIZE } from '../src/sandbox/hoopr/artwork';
-import { startHooprHarness, type HooprHarness } from './helpers/hoopr-sandbox';
+import { useHooprHarness } from './helpers/hoopr-sandbox';
 
 /** `artworkUrl`s resolve to a JPEG per track on the sandbox's CDN, cached like public GCS objects. */
 
-let api: HooprHarness;
+const api = useHooprHarness();
 let tracks: { id: string; artworkUrl: string }[];
 
 beforeAll(async () => {
-  api = await startHooprHarness();
   tracks = (await api.get('/v1/tracks', { query: { pageSize: 2 } })).body.data.items;
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  await api.control.reset();
 });
 
 async function fetchBytes(url: string, headers: Record<string, string> = {}) {
