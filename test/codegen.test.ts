@@ -46,7 +46,10 @@ const operationsDir = join(repoRoot, 'examples/operations');
 const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
 const manifestPath = join(repoRoot, 'examples/generated/persisted-documents.json');
 
-/** Variables for the operations that need some; every other operation runs with none. */
+/**
+ * Variables a frontend would pass in place of the examples' sandbox defaults (which
+ * example-operations.test.ts runs as written); every other operation runs with none.
+ */
 const seedTrack = seedCatalog().tracks[0]!;
 const VARIABLES: Record<string, Record<string, unknown>> = {
   BrowseTracks: { first: 5, filter: { type: 'MUSIC' } },
@@ -169,7 +172,7 @@ beforeAll(async () => {
   gateway = await startSandboxGateway({ TRUSTED_DOCUMENTS_PATH: manifestPath, TRUSTED_DOCUMENTS_ONLY: 'on' });
   const { hoopClient } = await import('../examples/client/hoop-client');
   client = hoopClient(gateway.graphqlUrl, 'sandbox-dev-key');
-  // The write examples need real ids: a contact of the location and a catalog track.
+  // The write examples get ids looked up as a frontend would, not their sandbox defaults.
   const ids = await client.request<{
     contacts: { edges: { node: { id: string } }[] };
     tracks: { edges: { node: { id: string } }[] };

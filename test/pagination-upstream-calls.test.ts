@@ -185,6 +185,47 @@ describe('upstream calls per window', () => {
   });
 });
 
+/**
+ * The Hoopr sandbox's `servedPageSize` fault (the Quickstart's "asked 10, got 20" in full):
+ * an upstream that serves one size s whatever is asked. No window can then cost less than
+ * the pages of size s that hold it, and the two-call rules above cannot hold for windows
+ * larger than s.
+ */
+describe('an upstream that serves one page size whatever is asked', () => {
+  /** Exactly the calls a window needs once s is known: the pages of s holding it (and page 1 first for `last` without `before`). */
+  function pagesNeeded(drawn: Scenario, window: { start: number; end: number } | undefined): number {
+    const shape = shapeOf(drawn);
+    const size = drawn.cap;
+    if (shape.span !== undefined) return pagesCovering(shape.span.start, shape.span.start + Math.max(shape.span.end - shape.span.start, 1), size);
+    if (window === undefined || window.end <= size) return 1;
+    return 1 + pagesCovering(Math.max(window.start, size), window.end, size);
+  }
+
+  it('costs exactly the pages of that size holding the window once the size is known', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (drawn) => {
+        const fixed = { ...drawn, floor: drawn.cap };
+        const { window, calls, surprises } = await run(fixed, new PageSizeLimits({ floor: fixed.cap, cap: fixed.cap }));
+        expect(surprises).toBe(0);
+        expect(calls.length).toBe(pagesNeeded(fixed, window));
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+
+  it('costs at most one more call per size it had to learn, and learns at most twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async (drawn) => {
+        const fixed = { ...drawn, floor: drawn.cap };
+        const { window, calls, surprises } = await run(fixed, new PageSizeLimits());
+        expect(surprises).toBeLessThanOrEqual(2);
+        expect(calls.length).toBeLessThanOrEqual(pagesNeeded(fixed, window) + surprises);
+      }),
+      PROPERTY_RUNS,
+    );
+  });
+});
+
 describe('documented cases', () => {
   const calls = (log: Call[]) => log.map(({ page, asked, served }) => `${page}:${asked}->${served}`);
 
@@ -198,6 +239,17 @@ describe('documented cases', () => {
     expect(next).toMatchObject({ totalCount: 1280, pageInfo: { hasNextPage: true, hasPreviousPage: true } });
     // The first answer taught the floor: the second window asks for 20 and costs one call.
     expect(calls(upstream.calls)).toEqual(['1:10->20', '1:20->20']);
+  });
+
+  it('fetches the pages of the size served when the upstream serves one size: first 50 on pages of 20', async () => {
+    const limits = new PageSizeLimits();
+    const upstream = pagedUpstream(1280, 20, 20);
+    const head = await connectionFromPages({ first: 50 }, { ...ARTISTS, fetchPage: upstream.fetchPage, limits });
+    expect(head.edges.map((edge) => edge.node)).toEqual(Array.from({ length: 50 }, (_, index) => index));
+    const next = await connectionFromPages({ first: 10, after: head.pageInfo.endCursor }, { ...ARTISTS, fetchPage: upstream.fetchPage, limits });
+    expect(next.edges.map((edge) => edge.node)).toEqual(Array.from({ length: 10 }, (_, index) => 50 + index));
+    // Asked 50, served page 1 of 20: the rest in pages 2 and 3; then positions 50-59 lie in page 3 of 20.
+    expect(calls(upstream.calls)).toEqual(['1:50->20', '2:20->20', '3:20->20', '3:20->20']);
   });
 
   it('splits a window above the cap into pages of the cap: first 100 on a cap of 50', async () => {

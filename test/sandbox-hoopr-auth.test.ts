@@ -1,21 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOOPR_ERROR_CODES } from '../src/sandbox/hoopr/envelope';
 import { HOOPR_SANDBOX_CREDENTIALS } from '../src/sandbox/hoopr/index';
-import { FULL_CLIENT, LIVE_CLIENT, NO_SEARCH_CLIENT, startHooprHarness, type HooprHarness } from './helpers/hoopr-sandbox';
+import { FULL_CLIENT, LIVE_CLIENT, NO_SEARCH_CLIENT, useHooprHarness } from './helpers/hoopr-sandbox';
 
-let api: HooprHarness;
-
-beforeAll(async () => {
-  api = await startHooprHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  await api.control.faults({});
-  await api.control.reset();
-});
+const api = useHooprHarness();
 
 /** Asserts the Hoopr error envelope and returns its code. */
 function errorCode(response: { status: number; body: any }, status: number): number {

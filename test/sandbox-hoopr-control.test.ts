@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHooprHarness, type HooprHarness } from './helpers/hoopr-sandbox';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useHooprHarness } from './helpers/hoopr-sandbox';
 
-let api: HooprHarness;
+const api = useHooprHarness();
 let token: string;
 
 beforeAll(async () => {
-  api = await startHooprHarness();
   token = await api.token();
-});
-afterAll(async () => {
-  await api.close();
-});
-beforeEach(async () => {
-  await api.control.faults({});
-  await api.control.reset();
 });
 
 describe('Hoopr control plane', () => {

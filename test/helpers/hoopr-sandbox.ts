@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { HOOPR_SANDBOX_CLIENTS } from '../../src/sandbox/hoopr/credentials';
 import { startHooprSandbox, type RunningHooprSandbox } from '../../src/sandbox/hoopr/index';
 import { sandboxControl, type SandboxControl } from './upstream-sandbox-control';
@@ -79,6 +80,46 @@ export async function startHooprHarness(): Promise<HooprHarness> {
     close: () => sandbox.close(),
   };
   return harness;
+}
+
+/**
+ * The Hoopr sandbox for one test file: started in beforeAll, closed in afterAll, and before
+ * each test its faults cleared and its counters reset, so every test's stats are its own.
+ * The handle may be used in tests and hooks only (hooks registered after this call run
+ * after the sandbox has started).
+ */
+export function useHooprHarness(): HooprHarness {
+  let running: HooprHarness | undefined;
+  beforeAll(async () => {
+    running = await startHooprHarness();
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  beforeEach(async () => {
+    await started().control.faults({});
+    await started().control.reset();
+  });
+  function started(): HooprHarness {
+    if (!running) throw new Error('the Hoopr sandbox starts in beforeAll: use it inside tests and hooks');
+    return running;
+  }
+  return {
+    get sandbox() {
+      return started().sandbox;
+    },
+    get url() {
+      return started().url;
+    },
+    get control() {
+      return started().control;
+    },
+    grant: (credentials) => started().grant(credentials),
+    token: (credentials) => started().token(credentials),
+    get: (path, options) => started().get(path, options),
+    post: (path, body, contentType) => started().post(path, body, contentType),
+    close: () => started().close(),
+  };
 }
 
 export interface RawResponse {

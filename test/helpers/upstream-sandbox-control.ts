@@ -16,6 +16,8 @@ export interface SandboxFaults {
   tokenTtlSeconds?: number;
   rateLimitPer10s?: number;
   resetConnections?: boolean;
+  /** Hoopr only: list pages hold (and report) this many items, whatever `pageSize` asked. */
+  servedPageSize?: number;
 }
 
 export interface SandboxControl {

@@ -21,6 +21,15 @@ export interface Faults {
   tokenTtlSeconds?: number;
   rateLimitPer10s?: number;
   resetConnections?: boolean;
+  /** A numeric fault only one sandbox knows (declared to its ControlPlane), e.g. Hoopr's `servedPageSize`. */
+  [sandboxFault: string]: number | boolean | undefined;
+}
+
+/** The bounds of a numeric fault that one sandbox adds to the shared ones. */
+export interface FaultRange {
+  min: number;
+  max: number;
+  integer?: boolean;
 }
 
 export class FaultsError extends Error {}
@@ -29,22 +38,25 @@ function emptyStats(): SandboxStats {
   return { requests: {}, byLocation: {}, tokenGrants: 0, tokenRefreshes: 0, rateLimited: 0, maxInFlight: 0 };
 }
 
-/** Validates a `POST /__sandbox/faults` body; `{}` clears every fault. */
-export function parseFaults(input: unknown): Faults {
+/**
+ * Validates a `POST /__sandbox/faults` body; `{}` clears every fault. `sandboxFaults` are the
+ * numeric faults the sandbox adds to the shared ones (additive keys: the shared shape stays).
+ */
+export function parseFaults(input: unknown, sandboxFaults: Record<string, FaultRange> = {}): Faults {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new FaultsError('faults must be a JSON object');
   }
   const raw = input as Record<string, unknown>;
   const faults: Faults = {};
-  const known = new Set(['latencyMs', 'errorRate', 'errorStatus', 'tokenTtlSeconds', 'rateLimitPer10s', 'resetConnections']);
+  const known = new Set(['latencyMs', 'errorRate', 'errorStatus', 'tokenTtlSeconds', 'rateLimitPer10s', 'resetConnections', ...Object.keys(sandboxFaults)]);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new FaultsError(`unknown fault "${key}"; known: ${[...known].join(', ')}`);
   }
-  const number = (key: keyof Faults, min: number, max: number): number | undefined => {
+  const number = (key: string, min: number, max: number, integer = false): number | undefined => {
     const value = raw[key];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      throw new FaultsError(`${key} must be a number from ${min} to ${max}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      throw new FaultsError(`${key} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
     }
     return value;
   };
@@ -53,11 +65,12 @@ export function parseFaults(input: unknown): Faults {
   faults.errorStatus = number('errorStatus', 400, 599);
   faults.tokenTtlSeconds = number('tokenTtlSeconds', 0, 10 * 365 * 86_400);
   faults.rateLimitPer10s = number('rateLimitPer10s', 1, 1_000_000);
+  for (const [key, range] of Object.entries(sandboxFaults)) faults[key] = number(key, range.min, range.max, range.integer);
   if (raw.resetConnections !== undefined && raw.resetConnections !== null) {
     if (typeof raw.resetConnections !== 'boolean') throw new FaultsError('resetConnections must be true or false');
     faults.resetConnections = raw.resetConnections;
   }
-  for (const key of Object.keys(faults) as (keyof Faults)[]) {
+  for (const key of Object.keys(faults)) {
     if (faults[key] === undefined) delete faults[key];
   }
   return faults;
@@ -66,9 +79,15 @@ export function parseFaults(input: unknown): Faults {
 export class ControlPlane {
   stats: SandboxStats = emptyStats();
   faults: Faults = {};
+  /** Faults this sandbox adds to the shared ones, with their bounds. */
+  readonly sandboxFaults: Readonly<Record<string, FaultRange>>;
   private inFlight = 0;
   /** Error budget accumulator: `errorRate` 0.2 fails exactly every 5th request, never two in a row. */
   private errorDebt = 0;
+
+  constructor(sandboxFaults: Record<string, FaultRange> = {}) {
+    this.sandboxFaults = sandboxFaults;
+  }
 
   setFaults(faults: Faults): void {
     this.faults = faults;

@@ -114,7 +114,7 @@ export function createSandboxServer(options: SandboxServerOptions): Server {
     if (method === 'POST' && path === '/__sandbox/faults') {
       try {
         const text = rawBody.toString('utf8').trim();
-        ctl.setFaults(parseFaults(text === '' ? {} : JSON.parse(text)));
+        ctl.setFaults(parseFaults(text === '' ? {} : JSON.parse(text), ctl.sandboxFaults));
       } catch (error) {
         const message = error instanceof FaultsError ? error.message : 'body must be JSON';
         return { status: 400, body: { error: message } };

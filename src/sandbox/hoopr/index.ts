@@ -7,6 +7,7 @@ import { CatalogStore } from './catalog/store';
 import type { HooprContext } from './context';
 import { HOOPR_SANDBOX_CREDENTIALS } from './credentials';
 import { hooprErrorResponse } from './envelope';
+import { HOOPR_SANDBOX_FAULTS } from './paging';
 import { registerArtistAndFilterRoutes } from './routes/artists';
 import { registerCdnRoute } from './routes/cdn';
 import { registerSearchRoute } from './routes/search';
@@ -34,7 +35,7 @@ export interface RunningHooprSandbox extends RunningSandbox {
 }
 
 export async function startHooprSandbox(options: HooprSandboxOptions = {}): Promise<RunningHooprSandbox> {
-  const controlPlane = new ControlPlane();
+  const controlPlane = new ControlPlane(HOOPR_SANDBOX_FAULTS);
   const tokens = new TokenRegistry();
   let ownOrigin = '';
   const ctx: HooprContext = {

@@ -1,3 +1,4 @@
+import type { ControlPlane, FaultRange } from '../common/control-plane';
 import { badParameter } from './envelope';
 
 /**
@@ -8,6 +9,16 @@ import { badParameter } from './envelope';
 export const DEFAULT_PAGE_SIZE = 20;
 /** Larger asks are served at this size, and the page says so (CONTRACT.md's page-size quirk). */
 export const MAX_PAGE_SIZE = 50;
+
+/**
+ * The fault `{"servedPageSize": n}` plays the Quickstart's example in full (asked
+ * `pageSize=10`, got `pageSize: 20`): every list serves pages of n items whatever size was
+ * asked, and reports n. `page` then counts pages of n, `currentPage` is the page asked for
+ * and `totalPages` is `ceil(totalRecords / n)`, so a client that trusts the reported size
+ * places every item right and one that trusts its own ask does not.
+ */
+export const SERVED_PAGE_SIZE_FAULT = 'servedPageSize';
+export const HOOPR_SANDBOX_FAULTS: Record<string, FaultRange> = { [SERVED_PAGE_SIZE_FAULT]: { min: 1, max: 1000, integer: true } };
 
 export interface PageRequest {
   page: number;
@@ -44,11 +55,15 @@ function positiveIntParam(query: URLSearchParams, name: string, fallback: number
   return value;
 }
 
-/** `page` (1-based, default 1) and `pageSize` (default 20, clamped to 50). */
-export function readPageRequest(query: URLSearchParams): PageRequest {
+/**
+ * `page` (1-based, default 1) and the size the page is served at: `pageSize` (default 20)
+ * clamped to 50, or the `servedPageSize` fault's size (`pageSize` is still validated).
+ */
+export function readPageRequest(query: URLSearchParams, ctl: ControlPlane): PageRequest {
   const page = positiveIntParam(query, 'page', 1);
-  const pageSize = Math.min(positiveIntParam(query, 'pageSize', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-  return { page, pageSize };
+  const asked = positiveIntParam(query, 'pageSize', DEFAULT_PAGE_SIZE);
+  const served = ctl.faults[SERVED_PAGE_SIZE_FAULT];
+  return { page, pageSize: typeof served === 'number' ? served : Math.min(asked, MAX_PAGE_SIZE) };
 }
 
 /** One page of `all`; a page past the end has no items but the same totals. */

@@ -1,3 +1,4 @@
+import { artworkPath } from './artwork';
 import type { TrackRecord } from './catalog/types';
 import { signStreamUrl } from './stream-signing';
 
@@ -11,7 +12,7 @@ export interface TrackView extends TrackRecord {
 export function renderTrack(track: TrackRecord, origin: string, signedAt: Date): TrackView {
   return {
     ...track,
-    artworkUrl: `${origin}/cdn/musics/${encodeURIComponent(track.id)}/image.jpg`,
+    artworkUrl: `${origin}${artworkPath(track.id)}`,
     streamUrl: signStreamUrl(origin, track.id, { signedAt }),
   };
 }

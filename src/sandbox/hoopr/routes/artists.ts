@@ -8,7 +8,7 @@ import { optionalParam, pageOf, readPageRequest } from '../paging';
 export function registerArtistAndFilterRoutes(router: Router, ctx: HooprContext): void {
   const catalogRead = requiresScope('catalog:read');
 
-  router.get('/v1/artists', (req) => ok(pageOf(ctx.catalog.artists(), readPageRequest(req.query), (artist) => artist)), catalogRead);
+  router.get('/v1/artists', (req) => ok(pageOf(ctx.catalog.artists(), readPageRequest(req.query, ctx.ctl), (artist) => artist)), catalogRead);
 
   router.get(
     '/v1/artists/:id',
@@ -23,7 +23,7 @@ export function registerArtistAndFilterRoutes(router: Router, ctx: HooprContext)
   // Filter types are open-ended: an unknown type is an empty list, not an error.
   router.get(
     '/v1/filters',
-    (req) => ok(pageOf(ctx.catalog.filters(optionalParam(req.query, 'type')), readPageRequest(req.query), (filter) => filter)),
+    (req) => ok(pageOf(ctx.catalog.filters(optionalParam(req.query, 'type')), readPageRequest(req.query, ctx.ctl), (filter) => filter)),
     catalogRead,
   );
 }

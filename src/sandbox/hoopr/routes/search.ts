@@ -12,7 +12,7 @@ export function registerSearchRoute(router: Router, ctx: HooprContext): void {
     (req) => {
       const text = optionalParam(req.query, 'q');
       if (text === undefined) throw badParameter('q is required');
-      const request = readPageRequest(req.query);
+      const request = readPageRequest(req.query, ctx.ctl);
       const origin = requestOrigin(req, ctx);
       const now = new Date();
       return ok(

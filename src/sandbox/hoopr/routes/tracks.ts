@@ -18,7 +18,7 @@ export function registerTrackRoutes(router: Router, ctx: HooprContext): void {
     '/v1/tracks',
     (req) => {
       const query = readTrackQuery(req);
-      const request = readPageRequest(req.query);
+      const request = readPageRequest(req.query, ctx.ctl);
       const origin = requestOrigin(req, ctx);
       const now = new Date();
       return ok(pageOf(ctx.catalog.tracks(query), request, (track) => renderTrack(track, origin, now)));
