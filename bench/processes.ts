@@ -82,6 +82,8 @@ export function gatewayEnv(upstreams: { hoopr: string; hoopai: string }): Record
     // The benchmark lifts the sandbox's burst limit; lift the gateway's own the same way.
     HOOPAI_RATE_LIMIT_PER_10S: '1000000',
     HOOPAI_RATE_LIMIT_DAILY: '100000000',
+    // One benchmark key sends thousands of requests a minute: lift its budget of upstream calls.
+    CALLER_UPSTREAM_CALLS_PER_MINUTE: '100000000',
     HOOPAI_PRIVATE_INTEGRATION_KEYS: locations.map((id) => `${id}:${privateIntegrationKey(id)}`).join(','),
     API_KEYS: JSON.stringify([
       { name: 'bench', sha256: createHash('sha256').update(BENCH_KEY).digest('hex'), scopes: [...SCOPES], locations },
