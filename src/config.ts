@@ -40,6 +40,8 @@ export interface GatewayConfig {
   limits: RequestLimits;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
+  /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
+  compileAfterRuns: number;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
   /** Which web origins may call from a browser (src/server/cors-config.ts). */
@@ -96,6 +98,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMPILED_QUERIES: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
+  COMPILE_AFTER_RUNS: positiveInt(2),
 
   HOOPR_BASE_URL: httpUrl.optional(),
   HOOPR_CLIENT_ID: nonEmpty.optional(),
@@ -176,6 +179,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
     compiledQueries: env.COMPILED_QUERIES === 'on',
+    compileAfterRuns: env.COMPILE_AFTER_RUNS,
     auth,
     cors: buildCorsConfig(env, problems, allSandbox),
     trustedDocuments: buildTrustedDocumentsConfig(env, problems),

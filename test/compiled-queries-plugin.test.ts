@@ -68,7 +68,7 @@ async function serve(compiled: boolean): Promise<string> {
     maskedErrors: true,
     logging: false,
     // The gateway's order: error codes first, then (on one side) compilation.
-    plugins: [useErrorCodes(), ...(compiled ? [useCompiledQueries({ onCompile: ({ operationName }) => compiledOperations.push(operationName) })] : [])],
+    plugins: [useErrorCodes(), ...(compiled ? [useCompiledQueries({ compileAfterRuns: 1, onCompile: ({ operationName }) => compiledOperations.push(operationName) })] : [])],
   });
   const server = createServer(yoga);
   servers.push(server);

@@ -40,6 +40,8 @@ function gatewayEnv(compiledQueries: 'on' | 'off'): Record<string, string> {
   return {
     ...sharedSandboxEnv({ hooprUrl: hoopr.url, hoopaiUrl: hoopai.url }),
     COMPILED_QUERIES: compiledQueries,
+    // Compiled from the first run: every comparison below compares the two executors.
+    COMPILE_AFTER_RUNS: '1',
     API_KEYS: JSON.stringify([
       { name: 'differential', sha256: createHash('sha256').update(KEY).digest('hex'), scopes: [...SCOPES], locations: [LOCATION_ID] },
     ]),

@@ -71,6 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger: yogaLogger(logger),
     structuredLogger: logger,
     compiledQueries: config.compiledQueries,
+    compileAfterRuns: config.compileAfterRuns,
     limits: config.limits,
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,

@@ -38,6 +38,8 @@ export interface GatewayOptions {
   structuredLogger?: Logger;
   /** Queries as compiled code (default); false: graphql-js runs every operation. */
   compiledQueries?: boolean;
+  /** Compile a document on its Nth run (default 2): a document sent once is not worth its compiled code's memory. */
+  compileAfterRuns?: number;
   /** What one request may spend (deadline, upstream calls, document limits); the defaults when omitted. */
   limits?: RequestLimits;
   /** Which web origins may call from a browser (src/server/cors-config.ts); none when omitted. */
@@ -73,7 +75,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   ];
   // Answers vary by Origin when some origin is granted.
   if (grantsAnyOrigin(options.cors)) plugins.push(useVaryOrigin());
-  if (options.compiledQueries !== false) plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger) }));
+  if (options.compiledQueries !== false) {
+    plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger), compileAfterRuns: options.compileAfterRuns }));
+  }
   const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
   if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));

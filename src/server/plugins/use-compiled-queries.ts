@@ -27,7 +27,8 @@ import type { Plugin } from 'graphql-yoga';
  *   (a fragment reached by several paths), and they are rare in hot queries;
  * - requests whose variables graphql-js rejects: its errors are the ones clients know
  *   (checked before compiling, so a document is compiled only once it is used);
- * - a document graphql-jit cannot compile (logged once per document).
+ * - a document graphql-jit cannot compile (logged once per document);
+ * - a document's first run (see `compileAfterRuns`).
  *
  * Answers are graphql-js's in everything but the order of `errors`, which the GraphQL spec
  * leaves open (graphql-jit lists nulls in non-null positions last).
@@ -45,12 +46,23 @@ interface Compiled {
 export interface CompiledQueriesOptions {
   /** Told once per document and operation that was compiled (or could not be). */
   onCompile?(event: { operationName: string | undefined; compiled: boolean; errors?: readonly { message: string }[] }): void;
+  /**
+   * Compile an operation on its Nth run (default 2); graphql-js runs it before that. Compiled
+   * code costs far more memory than the document (measured: some 1 MB per distinct document
+   * near the token limit, collected late), and a document sent once never pays it back, so a
+   * caller sending distinct documents (a flood) never gets any compiled.
+   */
+  compileAfterRuns?: number;
 }
+
+const DEFAULT_COMPILE_AFTER_RUNS = 2;
 
 export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin {
   // Keyed on the parsed document: yoga's parser cache hands out one document per query text,
   // so each distinct query compiles once and is dropped with the document.
-  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
+  // A number: the runs so far, not compiled yet; null: could not be compiled.
+  const compiledByDocument = new WeakMap<DocumentNode, Map<string, Compiled | number | null>>();
+  const compileAfterRuns = options.compileAfterRuns ?? DEFAULT_COMPILE_AFTER_RUNS;
 
   function compiledFor(args: ExecutionArgs, operation: OperationDefinitionNode): Compiled | null {
     const operationKey = args.operationName ?? '';
@@ -59,11 +71,14 @@ export function useCompiledQueries(options: CompiledQueriesOptions = {}): Plugin
       compiledByOperation = new Map();
       compiledByDocument.set(args.document, compiledByOperation);
     }
-    let compiled = compiledByOperation.get(operationKey);
-    if (compiled === undefined) {
-      compiled = compile(args, operation, options);
-      compiledByOperation.set(operationKey, compiled);
+    const known = compiledByOperation.get(operationKey) ?? 0;
+    if (typeof known !== 'number') return known;
+    if (known + 1 < compileAfterRuns) {
+      compiledByOperation.set(operationKey, known + 1);
+      return null;
     }
+    const compiled = compile(args, operation, options);
+    compiledByOperation.set(operationKey, compiled);
     return compiled;
   }
 
