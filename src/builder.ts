@@ -27,6 +27,10 @@ export const builder = new SchemaBuilder<{
       nullable: true,
       description: 'Any object by its global id; null when no such object exists.',
       args: { id: { description: 'A global id exactly as this API returned it (any type that implements Node).' } },
+      resolve: (_root, args, _ctx, _info, resolveNode) => {
+        if (args.id.typename === UNREADABLE_ID) throw malformedId(args.id.id);
+        return resolveNode(args.id);
+      },
     },
     // `[Node]!`: a missing or failing id is a null in its position, never a failed list.
     nodesQueryOptions: {
@@ -36,9 +40,15 @@ export const builder = new SchemaBuilder<{
         ids: { description: `Global ids exactly as this API returned them (at most ${MAX_NODE_IDS}); types may be mixed and ids repeated.` },
       },
       // Each id can cost an upstream call: more than the cap is refused before any is loaded.
-      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+      // An unreadable id is BAD_USER_INPUT at its own position; its siblings still load.
+      resolve: async (_root, args, _ctx, _info, resolveNodes) => {
         checkCount('ids', args.ids, MAX_NODE_IDS);
-        return resolveNodes(args.ids);
+        const asked = args.ids;
+        if (asked.every((id) => id.typename !== UNREADABLE_ID)) return resolveNodes(asked);
+        // Pothos loads `args.ids` (not the list handed to resolveNodes): load the readable ones.
+        args.ids = asked.filter((id) => id.typename !== UNREADABLE_ID);
+        const loaded = [...(await resolveNodes(args.ids))];
+        return asked.map((id) => (id.typename === UNREADABLE_ID ? malformedId(id.id) : loaded.shift()));
       },
     },
     nodeTypeOptions: { description: 'An object with a global id: refetch it with `node(id:)`.' },
@@ -57,15 +67,24 @@ export const builder = new SchemaBuilder<{
     lastArgOptions: { description: 'How many edges to return from the end of the window (1–100).' },
     beforeArgOptions: { description: 'Return edges before this cursor.' },
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, id),
-    // Anything that is not the id of a type `node` can load is BAD_USER_INPUT, before any
-    // upstream call; a well-formed id of a loadable type that does not exist resolves to null.
+    // Anything that is not the id of a type `node` can load is marked unreadable, and `node`
+    // and `nodes` answer BAD_USER_INPUT for it before any upstream call (in its own position:
+    // a throw here would fail the whole `nodes` list); a well-formed id of a loadable type
+    // that does not exist resolves to null.
     decodeGlobalID: (globalID): DecodedGlobalId => {
-      const decoded = decodeGlobalId(globalID);
-      if (!isLoadableNodeType(decoded.typename)) throw malformedId(globalID);
-      return decoded;
+      try {
+        const decoded = decodeGlobalId(globalID);
+        if (isLoadableNodeType(decoded.typename)) return decoded;
+      } catch {
+        // Not an id of this API.
+      }
+      return { typename: UNREADABLE_ID, id: globalID };
     },
   },
 });
+
+/** The type an id that is not this API's decodes to (no type of the schema starts with "__"). */
+const UNREADABLE_ID = '__unreadable';
 
 function isLoadableNodeType(typename: string): boolean {
   if (!builder.configStore.hasImplementation(typename)) return false;

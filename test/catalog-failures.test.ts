@@ -29,7 +29,7 @@ describe('global ids', () => {
       `{ node(id: "${Buffer.from('no colon').toString('base64')}") { id } }`,
       `{ node(id: "${encodeGlobalId('Viewer', 'x')}") { id } }`,
       `{ node(id: "${encodeGlobalId('Nope', '1')}") { id } }`,
-      `{ nodes(ids: ["${artistId}", "%%%"]) { id } }`,
+      `{ nodes(ids: ["%%%", "${encodeGlobalId('Nope', '1')}"]) { id } }`,
       `{ track(id: "${artistId}") { rawId } }`,
       `{ artist(id: "${encodeGlobalId('Track', allTracks[0]!.id)}") { rawId } }`,
       `{ tracks(first: 1, filter: { artistId: "garbage" }) { totalCount } }`,

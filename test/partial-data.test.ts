@@ -119,6 +119,18 @@ describe('partial data', () => {
     }
   });
 
+  it('fails an id that is not this API\'s alone, at its position in nodes, and loads its siblings', async () => {
+    const track = (await ask('{ tracks(first: 1) { edges { node { id } } } }')).data!.tracks.edges[0].node.id;
+    await hoopr.reset();
+    const body = await ask(`{ nodes(ids: ["${track}", "not-an-id", "${encodeGlobalId('Nothing', 'x')}"]) { id } node(id: "also-not") { id } }`);
+    expect(body.data).toEqual({ nodes: [{ id: track }, null, null], node: null });
+    expect(failures(body).sort()).toEqual([
+      ['node', 'BAD_USER_INPUT'],
+      ['nodes.1', 'BAD_USER_INPUT'],
+      ['nodes.2', 'BAD_USER_INPUT'],
+    ]);
+  });
+
   // Last: with Hoopr failing for several lookups its circuit opens for a while.
   it('keeps a message when the tracks it mentions cannot be read', async () => {
     const seeded = [...gateway.sandboxes.hoopai!.store.location(locationA)!.messages.values()]
