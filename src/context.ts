@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import { type CallOptions, RequestCallMeter, type Upstreams } from './upstream/index';
@@ -22,13 +21,11 @@ export interface RequestUpstreamCall extends CallOptions {
   /** Counts the request's upstream calls and refuses any beyond its limit. */
   meter: RequestCallMeter;
   /**
-   * The answer is complete: `signal` aborts, so work still pending for this request (a
-   * sibling of a field whose error ended execution early, a loader batch not yet sent)
-   * never reaches an upstream for an answer nobody will read.
+   * The answer is complete: work still pending for this request (a sibling of a field whose
+   * error ended execution early, a loader batch not yet sent) never reaches an upstream for
+   * an answer nobody will read.
    */
   finish(): void;
-  /** Whether `signal` aborted because the client went away (not because the answer was complete). */
-  readonly abandoned: boolean;
 }
 
 /** A fresh context per GraphQL request. Holds the caller and request-scoped state; fetches nothing. */
@@ -50,17 +47,13 @@ export function requestUpstreamCall(
   signal: AbortSignal,
   limits: Pick<RequestLimits, 'requestTimeoutMs' | 'maxUpstreamCalls'> = DEFAULT_REQUEST_LIMITS,
 ): RequestUpstreamCall {
-  const finished = new AbortController();
-  const requestSignal = AbortSignal.any([signal, finished.signal]);
-  // Every upstream call in flight listens to it (a request may have hundreds); each removes its listener when done.
-  setMaxListeners(0, requestSignal);
+  const meter = new RequestCallMeter(limits.maxUpstreamCalls);
+  // No combined AbortSignal for "answered": the meter refuses any later send instead, which
+  // costs nothing per request (AbortSignal.any and its DOMException were 5% of a catalog page).
   return {
-    signal: requestSignal,
+    signal,
     deadline: Date.now() + limits.requestTimeoutMs,
-    meter: new RequestCallMeter(limits.maxUpstreamCalls),
-    finish: () => finished.abort(new DOMException('The request has been answered', 'AbortError')),
-    get abandoned() {
-      return requestSignal.aborted && !finished.signal.aborted;
-    },
+    meter,
+    finish: () => meter.close(),
   };
 }

@@ -13,8 +13,6 @@ export function useRequestAbortLog(logger: Logger | undefined): Plugin {
       const signal = ctx.upstreamCall?.signal;
       if (!logger || !signal || signal.aborted) return;
       const onAbort = () => {
-        // The signal also aborts once the answer is complete: that is no abandonment.
-        if (!ctx.upstreamCall.abandoned) return;
         const metered = ctx.upstreamCall.meter.snapshot();
         logger.info(
           {

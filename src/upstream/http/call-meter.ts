@@ -28,14 +28,21 @@ export interface MeteredCalls {
 export class RequestCallMeter implements CallMeter {
   readonly #counts: MeteredCalls = { calls: { hoopr: 0, hoopai: 0 }, repeats: { hoopr: 0, hoopai: 0 } };
   #sends = 0;
+  #closed = false;
 
   constructor(private readonly maxSends: number) {}
 
   beforeSend(upstream: UpstreamName, attempt: SendAttempt): void {
+    if (this.#closed) throw new RequestAnsweredError();
     if (this.#sends >= this.maxSends) throw new CallBudgetExceededError(this.maxSends, { upstream });
     this.#sends += 1;
     if (attempt === 'first') this.#counts.calls[upstream] += 1;
     else this.#counts.repeats[upstream] += 1;
+  }
+
+  /** The request has been answered: every later send is refused. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** Upstream requests sent so far, firsts and repeats. */
@@ -45,5 +52,13 @@ export class RequestCallMeter implements CallMeter {
 
   snapshot(): MeteredCalls {
     return { calls: { ...this.#counts.calls }, repeats: { ...this.#counts.repeats } };
+  }
+}
+
+/** A send for a request whose answer is already complete: nobody would read what it brings. */
+export class RequestAnsweredError extends Error {
+  constructor() {
+    super('The request has been answered; its remaining upstream work is dropped.');
+    this.name = 'RequestAnsweredError';
   }
 }
