@@ -119,7 +119,7 @@ describe('browser callers in chromium', () => {
     await page.goto(allowedSite.origin);
     const answer = await fetchFromPage(withKey('{ viewer { name } }'));
     expect(answer).toMatchObject({ sent: true, status: 200 });
-    expect(JSON.parse(answer.text!)).toEqual({ data: { viewer: { name: 'browser' } } });
+    expect(JSON.parse(answer.text!)).toEqual({ data: { viewer: { name: 'browser' } }, extensions: { cost: expect.any(Object) } });
   });
 
   it('stops a page on another origin at the preflight: its mutation never reaches the gateway', async () => {

@@ -29,6 +29,8 @@ beforeAll(async () => {
   gateway = await startSandboxGateway();
   browser = await launchChromium();
   page = await browser.context.newPage();
+  // Tall enough for the whole answer (data and extensions.cost): the editor renders only visible lines.
+  await page.setViewportSize({ width: 1280, height: 2400 });
   page.on('request', (request) => {
     const url = request.url();
     if (/^https?:/.test(url) && !url.startsWith(gateway.url)) foreignRequests.push(url);
