@@ -141,6 +141,14 @@ describe('loadConfig: callers', () => {
     expect(problemsOf({ API_KEYS: JSON.stringify([{ name: 'a', sha256: KEY_HASH, scopes: ['crm:read'] }, { name: 'b', sha256: KEY_HASH, scopes: ['crm:read'] }]) })).toEqual([
       'API_KEYS: entry 2 (b) repeats the hash of an earlier key',
     ]);
+    // Names identify callers in logs and in their budgets of upstream calls.
+    const otherHash = KEY_HASH.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(problemsOf({ API_KEYS: JSON.stringify([{ name: 'a', sha256: KEY_HASH, scopes: ['crm:read'] }, { name: 'a', sha256: otherHash, scopes: ['crm:read'] }]) })).toEqual([
+      'API_KEYS: entry 2 repeats the name a; each key needs a name of its own',
+    ]);
+    expect(problemsOf({ API_KEYS: JSON.stringify([{ name: 'jwt:x', sha256: KEY_HASH, scopes: ['crm:read'] }]) })).toEqual([
+      'API_KEYS: entry 1 (jwt:x): names starting "jwt:" are those of JWT callers',
+    ]);
   });
 
   it('outside sandbox mode, refuses a key for a location without HoopAI credentials', () => {

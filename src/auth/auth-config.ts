@@ -92,9 +92,14 @@ function parseApiKeys(raw: string | undefined, problems: string[], knownLocation
     return [];
   }
   const seen = new Set<string>();
+  const names = new Set<string>();
   return parsed.data.map((entry, index) => {
     if (seen.has(entry.sha256)) problems.push(`API_KEYS: entry ${index + 1} (${entry.name}) repeats the hash of an earlier key`);
     seen.add(entry.sha256);
+    // The name is the caller's identity in logs and in its budget of upstream calls per minute.
+    if (names.has(entry.name)) problems.push(`API_KEYS: entry ${index + 1} repeats the name ${entry.name}; each key needs a name of its own`);
+    if (entry.name.startsWith('jwt:')) problems.push(`API_KEYS: entry ${index + 1} (${entry.name}): names starting "jwt:" are those of JWT callers`);
+    names.add(entry.name);
     for (const locationId of entry.locations) {
       if (knownLocationIds && !knownLocationIds.includes(locationId)) {
         problems.push(`API_KEYS: entry ${index + 1} (${entry.name}) grants location ${locationId}, which has no HoopAI credentials`);
