@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
+import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
 import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   requestTimeoutMs: number;
   /** What one request may spend: deadline, upstream calls, caller budget, document limits. */
   limits: RequestLimits;
+  /** Sizes of what is kept across requests (catalog and CRM caches, idempotency keys). */
+  caches: CacheSettings;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
   /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
@@ -134,6 +137,7 @@ const envSchema = z.object({
 
   ...authEnvShape,
   ...requestLimitsEnvShape,
+  ...cacheSettingsEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
 });
@@ -178,6 +182,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
+    caches: buildCacheSettings(env),
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
     auth,

@@ -1,15 +1,28 @@
 import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
-import { type CallOptions, RequestCallMeter, type Upstreams } from './upstream/index';
+import type { ListPageLimits } from './schema/list-page-limits';
+import type { CachedCatalog } from './upstream/catalog-cache/index';
+import type { CachedCrm, IdempotencyStore } from './upstream/crm-cache/index';
+import { type CallOptions, RequestCallMeter } from './upstream/index';
 
-/** What the gateway knows at start-up and shares with every request (never per-caller data). */
+/**
+ * What every request shares, built once by the composition root (src/services.ts) from
+ * config: the two doors to the upstreams and the state behind them. Resolvers reach Hoopr
+ * only through `catalog` and HoopAI only through `crm`; nothing here is per caller.
+ */
 export interface GatewayServices {
-  /** `test` or `live`, from the Hoopr credentials; the catalog cache is split by it. */
+  /** `test` or `live`, from the Hoopr credentials; the catalog cache holds one of them. */
   catalogMode: 'test' | 'live';
   /** Display names of HoopAI locations where known (the sandbox knows all of its own). */
   locationNames: Readonly<Record<string, string>>;
-  /** The upstream clients: tokens, rate limits, retries and caches live behind them. */
-  upstreams: Upstreams;
+  /** The Hoopr catalog through its shared cache. */
+  catalog: CachedCatalog;
+  /** HoopAI through its per-location cache. */
+  crm: CachedCrm;
+  /** Idempotency keys of CRM writes. */
+  idempotency: IdempotencyStore;
+  /** What each paged upstream list serves, learned once and shared. */
+  pageLimits: ListPageLimits;
 }
 
 /** The upstream side of one GraphQL request: every upstream call it makes passes these on. */

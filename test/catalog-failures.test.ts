@@ -1,6 +1,7 @@
 import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, requestUpstreamCall } from '../src/context';
+import { createServices } from '../src/services';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { encodeGlobalId } from '../src/schema/global-id';
@@ -45,7 +46,7 @@ describe('global ids', () => {
 
 describe('access', () => {
   it('answers FORBIDDEN on every catalog entry point to a caller without catalog:read', async () => {
-    const services = { upstreams: harness.gateway.upstreams, catalogMode: 'test' as const, locationNames: {} };
+    const services = createServices(harness.gateway.upstreams, { catalogMode: 'test' });
     const yoga = createYoga({
       schema,
       maskedErrors: true,

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { signStreamUrl } from '../src/sandbox/hoopr/stream-signing';
 import { encodeGlobalId } from '../src/schema/global-id';
-import { CatalogCache, installCatalogCache } from '../src/upstream/catalog-cache/index';
 import { graphql } from './helpers/gateway';
 import { HOOPR_PAGE_SIZE_MODES, useCatalogGateway } from './helpers/catalog-gateway';
 
@@ -33,7 +32,13 @@ const PAGE_OF_TRACKS = `query Page($first: Int, $after: String, $last: Int, $bef
 }`;
 
 describe.each(HOOPR_PAGE_SIZE_MODES)('$name', ({ servedPageSize }) => {
-  const harness = useCatalogGateway({ faults: servedPageSize === undefined ? undefined : { servedPageSize } });
+  // The gateway's caches run on a clock the tests can move; tracks are trusted for an hour,
+  // so in golden 5 only the stream URL decides whether a cached track is served.
+  let offsetMs = 0;
+  const harness = useCatalogGateway({
+    faults: servedPageSize === undefined ? undefined : { servedPageSize },
+    services: { clock: () => Date.now() + offsetMs, catalogCache: { ttlMs: { track: 60 * 60_000 } } },
+  });
 
   /**
    * Pages of the size Hoopr serves (under the fault) that hold list positions [start, end).
@@ -202,16 +207,8 @@ describe.each(HOOPR_PAGE_SIZE_MODES)('$name', ({ servedPageSize }) => {
   describe('golden 5: a cached track whose stream URL has expired', () => {
     const seed = allTracks[42]!;
     const TRACK = `query Track($id: ID!) { track(id: $id) { rawId stream { url expiresAt } } }`;
-    let offsetMs = 0;
-    let cache: CatalogCache;
-
-    beforeAll(() => {
-      // A cache on a clock the test can move; tracks trusted for an hour so only the stream URL decides.
-      cache = new CatalogCache({ mode: 'test', clock: () => Date.now() + offsetMs, ttlMs: { track: 60 * 60_000 } });
-      installCatalogCache(harness.gateway.upstreams.hoopr, cache);
-    });
-    afterAll(() => {
-      installCatalogCache(harness.gateway.upstreams.hoopr, new CatalogCache({ mode: 'test' }));
+    afterEach(() => {
+      offsetMs = 0;
     });
 
     it('re-fetches the track and serves a fresh, playable URL', async () => {
@@ -220,6 +217,7 @@ describe.each(HOOPR_PAGE_SIZE_MODES)('$name', ({ servedPageSize }) => {
       const signedAt = new Date(Date.now() - 40 * 60_000);
       offsetMs = -40 * 60_000;
       const upstreamTrack = await harness.gateway.upstreams.hoopr.getTrack(seed.id);
+      const cache = harness.gateway.services.catalog.cache;
       const expiredUrl = signStreamUrl(hooprUrl, seed.id, { signedAt });
       cache.rememberTrack({ ...upstreamTrack, streamUrl: expiredUrl });
       expect(cache.track(seed.id)?.streamUrl).toBe(expiredUrl);

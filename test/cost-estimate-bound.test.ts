@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index';
-import { catalogFor } from '../src/upstream/catalog-cache/index';
-import { crmFor } from '../src/upstream/crm-cache/index';
 import { graphql } from './helpers/gateway';
 import { type DocumentSeeds, randomQuery } from './helpers/random-documents';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
@@ -68,8 +66,8 @@ describe('the cost estimate', () => {
     let withCalls = 0;
     await fc.assert(
       fc.asyncProperty(randomQuery(schema, seeds, 4), async (query) => {
-        catalogFor(harness.gateway.upstreams.hoopr, 'test').cache.clear();
-        crmFor(harness.gateway.upstreams.hoopai).cache.clear();
+        harness.gateway.services.catalog.cache.clear();
+        harness.gateway.services.crm.cache.clear();
         await Promise.all([harness.hoopr.reset(), harness.hoopai.reset()]);
         const { body } = await graphql<any>(harness.gateway.graphqlUrl, query);
         const made = (await dataRequests(harness.hoopr)) + (await dataRequests(harness.hoopai));

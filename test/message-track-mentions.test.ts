@@ -5,7 +5,7 @@ import { seedCatalog } from '../src/sandbox/hoopr/catalog/seed';
 import { CatalogStore } from '../src/sandbox/hoopr/catalog/store';
 import { MAX_MENTION_LOOKUPS_PER_REQUEST, MAX_MENTIONS_PER_MESSAGE } from '../src/schema/crm/mention-limits';
 import { encodeGlobalId } from '../src/schema/global-id';
-import { CatalogCache, DEFAULT_MISS_TTL_MS, installCatalogCache } from '../src/upstream/catalog-cache/index';
+import { DEFAULT_MISS_TTL_MS } from '../src/upstream/catalog-cache/index';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
 
 /**
@@ -15,7 +15,9 @@ import { useSandboxGateway } from './helpers/sandbox-gateway';
  * lifetime, found or not.
  */
 
-const harness = useSandboxGateway();
+/** The gateway's caches run on this clock: real time, unless a test stops it to move it by hand. */
+let stoppedAt: number | undefined;
+const harness = useSandboxGateway({}, undefined, { clock: () => stoppedAt ?? Date.now() });
 const location = SANDBOX_LOCATIONS[0]!.id;
 const MENTIONS_PLANTED_PER_MESSAGE = 10;
 const MENTIONS_READ_PER_MESSAGE = Math.min(MENTIONS_PLANTED_PER_MESSAGE, MAX_MENTIONS_PER_MESSAGE);
@@ -179,18 +181,17 @@ describe('Message.tracks on planted messages', () => {
 
 describe('remembered misses', () => {
   afterEach(() => {
-    installCatalogCache(harness.gateway.upstreams.hoopr, new CatalogCache({ mode: 'test' }));
+    stoppedAt = undefined;
   });
 
   it(`are asked again once ${DEFAULT_MISS_TTL_MS / 1000} s have passed; found tracks are not`, async () => {
-    const clock = { now: Date.now() };
-    installCatalogCache(harness.gateway.upstreams.hoopr, new CatalogCache({ mode: 'test', clock: () => clock.now }));
+    stoppedAt = Date.now();
     const planted = await plantConversation([`Try ${mentions(['midnight-drive', ...madeUpSlugs(0).slice(0, 3)])}`]);
 
     expect((await readConversation(planted)).hooprCalls).toEqual({ 'GET /v1/search': 4 });
-    clock.now += DEFAULT_MISS_TTL_MS - 1;
+    stoppedAt += DEFAULT_MISS_TTL_MS - 1;
     expect((await readConversation(planted)).hooprCalls).toEqual({});
-    clock.now += 2;
+    stoppedAt += 2;
     const later = await readConversation(planted);
     expect(later.hooprCalls).toEqual({ 'GET /v1/search': 3 });
     expect(later.tracks).toEqual([['midnight-drive']]);

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { encodeGlobalId } from '../src/schema/global-id';
-import { catalogFor } from '../src/upstream/catalog-cache/index';
 import type { RunningGateway } from '../src/server/start';
 import { graphql, startSandboxGateway } from './helpers/gateway';
 import { sandboxControl, type SandboxControl } from './helpers/upstream-sandbox-control';
@@ -41,7 +40,7 @@ describe('partial data', () => {
     await gateway.upstreams.hoopr.issueToken();
   });
   beforeEach(async () => {
-    catalogFor(gateway.upstreams.hoopr, 'test').cache.clear();
+    gateway.services.catalog.cache.clear();
     await Promise.all([hoopr.reset(), hoopai.reset(), hoopr.faults({}), hoopai.faults({})]);
   });
   afterAll(async () => {

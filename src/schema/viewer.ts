@@ -34,8 +34,7 @@ const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
       // reached, the mode the configured secret implies, so `viewer` never fails on Hoopr.
       resolve: async (_, __, ctx) => {
         try {
-          const token = await ctx.services.upstreams.hoopr.issueToken(ctx.upstreamCall);
-          return token.mode ?? ctx.services.catalogMode;
+          return (await ctx.services.catalog.tokenMode(ctx.upstreamCall)) ?? ctx.services.catalogMode;
         } catch {
           return ctx.services.catalogMode;
         }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayServices } from '../context';
+import { createServices, type ServicesOptions } from '../services';
 import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
 import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
@@ -19,6 +20,8 @@ export interface RunningGateway {
   server: Server;
   sandboxes: { hoopr?: RunningHooprSandbox; hoopai?: RunningHoopaiSandbox };
   upstreams: Upstreams;
+  /** What every request shares: the catalog and CRM behind their caches, and the stores. */
+  services: GatewayServices;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then stops the sandboxes. */
   close(graceMs?: number): Promise<void>;
 }
@@ -28,7 +31,11 @@ export interface RunningGateway {
  * The sandboxes (and their seed data) are imported only when used: a gateway in front of
  * the real upstreams never loads them.
  */
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  overrides: { services?: Pick<ServicesOptions, 'clock' | 'catalogCache'> } = {},
+): Promise<RunningGateway> {
   const sandboxes: RunningGateway['sandboxes'] = {};
   try {
     if (config.hoopr.sandbox) {
@@ -58,13 +65,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     await Promise.allSettled([upstreams.close(), stopSandboxes()]);
     throw error;
   }
-  const services: GatewayServices = {
-    upstreams,
+  const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
-  };
+    caches: config.caches,
+    ...overrides.services,
+  });
   const yoga = createGateway({
     services,
+    oauth: upstreams.hoopaiOAuth,
     sandboxLocationIds: config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined,
     callers: config.auth,
     readiness: [originReachable('hoopr', hooprUrl), originReachable('hoopai', hoopaiUrl)],
@@ -105,6 +114,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     server,
     sandboxes,
     upstreams,
+    services,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -6,6 +6,7 @@ import { createContext, type Context, type GatewayServices, requestUpstreamCall 
 import { ErrorCode, gatewayError } from '../errors';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../request-limits';
 import { schema } from '../schema/index';
+import type { HoopaiOAuthInstaller } from '../upstream/index';
 import { schemaValidationRules } from '../schema/validation-rules';
 import { CallerBudget } from './caller-budget';
 import { boundedDocumentCaches } from './document-cache';
@@ -28,6 +29,8 @@ import type { TrustedDocumentsConfig } from './trusted-documents-config';
 
 export interface GatewayOptions {
   services: GatewayServices;
+  /** The HoopAI app's install flow, when some location uses OAuth (the server's routes, not the schema's). */
+  oauth?: HoopaiOAuthInstaller;
   /** Set when HoopAI is the sandbox: enables the documented development keys. */
   sandboxLocationIds?: readonly string[];
   /** Configured callers (hashed API keys, JWT); none when omitted. */
@@ -78,9 +81,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (options.compiledQueries !== false) {
     plugins.push(useCompiledQueries({ onCompile: compileLogger(options.structuredLogger), compileAfterRuns: options.compileAfterRuns }));
   }
-  const { hoopaiOAuth } = options.services.upstreams;
   // `/oauth/install` and `/oauth/callback` exist only when some location uses OAuth.
-  if (hoopaiOAuth) plugins.push(useOAuthRoutes(hoopaiOAuth, { logger: options.structuredLogger }));
+  if (options.oauth) plugins.push(useOAuthRoutes(options.oauth, { logger: options.structuredLogger }));
   if (options.trustedDocuments) {
     // Answered before parsing; the caller is already known (authenticated before the body was read).
     const mayQueryFreely = async (request: Request) => authentication.viewerOf(request)?.freeFormQueries === true;

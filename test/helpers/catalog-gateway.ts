@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { RunningGateway } from '../../src/server/start';
-import { catalogFor } from '../../src/upstream/catalog-cache/index';
-import { graphql, type GraphQLResponse, startSandboxGateway } from './gateway';
+import { graphql, type GraphQLResponse, type ServiceOverrides, startSandboxGateway } from './gateway';
 import { sandboxControl, type SandboxControl, type SandboxFaults } from './upstream-sandbox-control';
 
 export interface CatalogHarness {
@@ -19,10 +18,10 @@ export interface CatalogHarness {
  * reset keeps them). The handle may be used in tests and hooks only (the gateway starts in
  * beforeAll).
  */
-export function useCatalogGateway(options: { faults?: SandboxFaults } = {}): CatalogHarness {
+export function useCatalogGateway(options: { faults?: SandboxFaults; services?: ServiceOverrides } = {}): CatalogHarness {
   let running: { gateway: RunningGateway; control: SandboxControl } | undefined;
   beforeAll(async () => {
-    const gateway = await startSandboxGateway();
+    const gateway = await startSandboxGateway({}, undefined, options.services);
     running = { gateway, control: sandboxControl(gateway.sandboxes.hoopr!.url) };
     if (options.faults) await running.control.faults(options.faults);
   });
@@ -30,7 +29,7 @@ export function useCatalogGateway(options: { faults?: SandboxFaults } = {}): Cat
     await running?.gateway.close(1_000);
   });
   beforeEach(async () => {
-    catalogFor(started().gateway.upstreams.hoopr, 'test').cache.clear();
+    started().gateway.services.catalog.cache.clear();
     await started().control.reset();
   });
   function started() {

@@ -1,12 +1,16 @@
 import { loadConfig } from '../../src/config';
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/logger';
+import type { ServicesOptions } from '../../src/services';
 import { startGateway, type RunningGateway } from '../../src/server/start';
 
 /** The whole gateway in sandbox mode, every port picked by the OS. */
-export async function startSandboxGateway(env: Record<string, string> = {}, logger?: Logger): Promise<RunningGateway> {
+/** What a test may set on the services the gateway builds: a clock it moves, the catalog cache's lifetimes. */
+export type ServiceOverrides = Pick<ServicesOptions, 'clock' | 'catalogCache'>;
+
+export async function startSandboxGateway(env: Record<string, string> = {}, logger?: Logger, services?: ServiceOverrides): Promise<RunningGateway> {
   const config = loadConfig({ PORT: '0', HOOPR_SANDBOX_PORT: '0', HOOPAI_SANDBOX_PORT: '0', ...env });
-  return startGateway(config, logger ?? createLogger({ level: 'silent' }));
+  return startGateway(config, logger ?? createLogger({ level: 'silent' }), { services });
 }
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

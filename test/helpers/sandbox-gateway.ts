@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { RunningGateway } from '../../src/server/start';
-import { catalogFor } from '../../src/upstream/catalog-cache/index';
-import { graphql, type GraphQLResponse, startSandboxGateway } from './gateway';
+import { graphql, type GraphQLResponse, type ServiceOverrides, startSandboxGateway } from './gateway';
 import { sandboxControl, type SandboxControl } from './upstream-sandbox-control';
 
 export interface SandboxGatewayHarness {
@@ -20,17 +19,17 @@ export interface SandboxGatewayHarness {
  * sandboxes and an empty catalog cache, so upstream call counts are the test's own.
  * `env` adds gateway settings. The handle may be used in tests and hooks only.
  */
-export function useSandboxGateway(env: Record<string, string> = {}, logger?: Logger): SandboxGatewayHarness {
+export function useSandboxGateway(env: Record<string, string> = {}, logger?: Logger, services?: ServiceOverrides): SandboxGatewayHarness {
   let running: { gateway: RunningGateway; hoopr: SandboxControl; hoopai: SandboxControl } | undefined;
   beforeAll(async () => {
-    const gateway = await startSandboxGateway(env, logger);
+    const gateway = await startSandboxGateway(env, logger, services);
     running = { gateway, hoopr: sandboxControl(gateway.sandboxes.hoopr!.url), hoopai: sandboxControl(gateway.sandboxes.hoopai!.url) };
   });
   afterAll(async () => {
     await running?.gateway.close(1_000);
   });
   beforeEach(async () => {
-    catalogFor(started().gateway.upstreams.hoopr, 'test').cache.clear();
+    started().gateway.services.catalog.cache.clear();
     await Promise.all([started().hoopr.reset(), started().hoopai.reset()]);
   });
   function started() {

@@ -2,7 +2,6 @@ import { GraphQLError } from 'graphql';
 import { hasScope } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
-import { catalogFor, type CachedCatalog } from '../../upstream/catalog-cache/index';
 import type { AccessDenial } from '../access-denial';
 
 const CATALOG_READ_NEEDED = 'This API key may not read the catalog: it needs the catalog:read scope.';
@@ -18,11 +17,6 @@ export function catalogReadDenial(ctx: Context): AccessDenial | undefined {
 
 export function catalogForbidden(): GraphQLError {
   return gatewayError(ErrorCode.FORBIDDEN, CATALOG_READ_NEEDED);
-}
-
-/** The shared, cached catalog behind this gateway, for the catalog mode its Hoopr credentials have. */
-export function catalogOf(ctx: Context): CachedCatalog {
-  return catalogFor(ctx.services.upstreams.hoopr, ctx.services.catalogMode);
 }
 
 // Shared with the other domain: one mapping of upstream failures to field errors.

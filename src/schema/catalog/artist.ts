@@ -2,10 +2,9 @@ import { builder } from '../../builder';
 import { totalCountField } from '../connection-fields';
 import { decodeGlobalIdOf } from '../global-id';
 import { connectionFromPages } from '../pagination/index';
-import { catalogOf, isNotFound, requireCatalogRead, resolvingUpstream } from './access';
+import { isNotFound, requireCatalogRead, resolvingUpstream } from './access';
 import { catalogLoaders, primeArtist } from './loaders';
 import { loadCatalogNodes } from './node-loading';
-import { catalogPageLimits } from './page-limits';
 import { ArtistRef, TrackRef } from './refs';
 import { TrackConnectionRef, trackConnection } from './track-list';
 
@@ -58,11 +57,11 @@ builder.queryField('artists', (t) =>
       description: 'All artists, by name. Page with first/after or last/before, not both (max 100 per page). Null, with its error, when Hoopr fails.',
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);
-        const catalog = catalogOf(ctx);
+        const catalog = ctx.services.catalog;
         return resolvingUpstream(() =>
           connectionFromPages(args, {
             kind: 'artists',
-            limits: catalogPageLimits(ctx.services.upstreams.hoopr).artists,
+            limits: ctx.services.pageLimits.artists,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
               const answer = await catalog.listArtists({ page, pageSize }, { ...ctx.upstreamCall, signal });

@@ -1,11 +1,10 @@
 import { builder } from '../../builder';
 import { totalCountField } from '../connection-fields';
 import { connectionFromPages } from '../pagination/index';
-import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
+import { requireCatalogRead, resolvingUpstream } from './access';
 import { FilterTypeEnum, filterTypeOf, upstreamValueOf } from './catalog-enums';
 import { catalogLoaders, primeFilter } from './loaders';
 import { loadCatalogNodes } from './node-loading';
-import { catalogPageLimits } from './page-limits';
 import { FilterRef } from './refs';
 
 builder.node(FilterRef, {
@@ -42,12 +41,12 @@ builder.queryField('filters', (t) =>
       resolve: (_, args, ctx) => {
         requireCatalogRead(ctx);
         const type = args.type == null ? undefined : upstreamValueOf(args.type, 'type');
-        const catalog = catalogOf(ctx);
+        const catalog = ctx.services.catalog;
         return resolvingUpstream(() =>
           connectionFromPages(args, {
             kind: 'filters',
             scope: { type },
-            limits: catalogPageLimits(ctx.services.upstreams.hoopr).filters,
+            limits: ctx.services.pageLimits.filters,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
               const answer = await catalog.listFilters({ type, page, pageSize }, { ...ctx.upstreamCall, signal });

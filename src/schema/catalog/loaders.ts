@@ -2,7 +2,7 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { Context } from '../../context';
 import type { HooprArtist, HooprFilter, HooprTrack } from '../../upstream/index';
-import { asFieldError, catalogOf } from './access';
+import { asFieldError } from './access';
 
 /**
  * Request-scoped loaders of catalog entities by raw Hoopr id (one set per GraphQL request,
@@ -19,7 +19,7 @@ export interface CatalogLoaders {
 }
 
 export const catalogLoaders = createContextCache((ctx: Context): CatalogLoaders => {
-  const catalog = catalogOf(ctx);
+  const catalog = ctx.services.catalog;
   const call = ctx.upstreamCall;
   return {
     track: new DataLoader(async (ids) => asFieldErrors(await catalog.tracks(ids, call))),

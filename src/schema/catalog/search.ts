@@ -5,9 +5,8 @@ import type { HooprArtist, HooprSearchItem, HooprTrack } from '../../upstream/in
 import { MAX_SEARCH_QUERY_LENGTH, checkLength } from '../argument-limits';
 import { totalCountField } from '../connection-fields';
 import { connectionFromPages } from '../pagination/index';
-import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
+import { requireCatalogRead, resolvingUpstream } from './access';
 import { primeArtist, primeTrack } from './loaders';
-import { catalogPageLimits } from './page-limits';
 import { ArtistRef, TrackRef } from './refs';
 
 const SearchResultUnion = builder.unionType('SearchResult', {
@@ -44,12 +43,12 @@ builder.queryField('search', (t) =>
         const text = args.query.trim();
         if (text === '') throw gatewayError(ErrorCode.BAD_USER_INPUT, '`query` must not be blank.');
         checkLength('query', text, MAX_SEARCH_QUERY_LENGTH);
-        const catalog = catalogOf(ctx);
+        const catalog = ctx.services.catalog;
         return resolvingUpstream(() =>
           connectionFromPages(args, {
             kind: 'search',
             scope: { query: text },
-            limits: catalogPageLimits(ctx.services.upstreams.hoopr).search,
+            limits: ctx.services.pageLimits.search,
             signal: ctx.signal,
             fetchPage: async (page, pageSize, signal) => {
               const answer = await catalog.search({ q: text, page, pageSize }, { ...ctx.upstreamCall, signal });

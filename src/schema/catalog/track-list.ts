@@ -5,10 +5,9 @@ import { MAX_FILTER_SLUGS, checkCount, checkSlug } from '../argument-limits';
 import { totalCountField } from '../connection-fields';
 import { decodeGlobalIdOf } from '../global-id';
 import { type Connection, type ConnectionArguments, connectionFromPages } from '../pagination/index';
-import { catalogOf, requireCatalogRead, resolvingUpstream } from './access';
+import { requireCatalogRead, resolvingUpstream } from './access';
 import { TrackTypeEnum, upstreamValueOf } from './catalog-enums';
 import { primeTrack } from './loaders';
-import { catalogPageLimits } from './page-limits';
 import { TrackRef } from './refs';
 
 /** Which tracks a list holds, in Hoopr's terms; also the scope its cursors are bound to. */
@@ -46,12 +45,12 @@ const TrackFilterInput = builder.inputType('TrackFilter', {
  * loaders with its credits and filters, so the page's artists and filters cost no call.
  */
 export function trackConnection(ctx: Context, args: ConnectionArguments, query: TrackQuery, kind: string): Promise<Connection<HooprTrack>> {
-  const catalog = catalogOf(ctx);
+  const catalog = ctx.services.catalog;
   return resolvingUpstream(() =>
     connectionFromPages(args, {
       kind,
       scope: query,
-      limits: catalogPageLimits(ctx.services.upstreams.hoopr).tracks,
+      limits: ctx.services.pageLimits.tracks,
       signal: ctx.signal,
       fetchPage: async (page, pageSize, signal) => {
         const answer = await catalog.listTracks({ ...query, page, pageSize }, { ...ctx.upstreamCall, signal });

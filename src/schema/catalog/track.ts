@@ -4,7 +4,7 @@ import type { HooprArtistCredit, HooprTrack } from '../../upstream/index';
 import { signedUrlExpiresAt } from '../../upstream/catalog-cache/index';
 import { MAX_SLUG_LENGTH, checkSlug } from '../argument-limits';
 import { decodeGlobalIdOf } from '../global-id';
-import { catalogOf, isNotFound, requireCatalogRead, resolvingUpstream } from './access';
+import { isNotFound, requireCatalogRead, resolvingUpstream } from './access';
 import { ArtistRoleEnum, TrackTypeEnum, artistRoleOf, trackTypeOf } from './catalog-enums';
 import { catalogLoaders, primeTrack } from './loaders';
 import { loadCatalogNodes } from './node-loading';
@@ -119,7 +119,7 @@ builder.queryField('track', (t) =>
       const slug = args.slug as string;
       checkSlug('slug', slug);
       return resolvingUpstream(async () => {
-        const track = await catalogOf(ctx).trackBySlug(slug, ctx.upstreamCall);
+        const track = await ctx.services.catalog.trackBySlug(slug, ctx.upstreamCall);
         if (track) primeTrack(ctx, track);
         return track ?? null;
       });

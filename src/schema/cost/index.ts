@@ -1,7 +1,4 @@
 import type { GatewayServices } from '../../context';
-import { catalogFor } from '../../upstream/catalog-cache/index';
-import { catalogPageLimits } from '../catalog/page-limits';
-import { searchPageLimits } from '../crm/contact-list';
 import type { CostKnowledge } from './field-costs';
 
 export { type CallsByUpstream, totalOf } from './call-count';
@@ -11,10 +8,8 @@ export { type OperationPlan, planOperation, PlanTooLargeError } from './operatio
 
 /** What the gateway has learned about its upstreams' lists, as the cost estimate reads it. */
 export function costKnowledgeOf(services: GatewayServices): CostKnowledge {
-  const catalogLimits = catalogPageLimits(services.upstreams.hoopr);
-  const contacts = searchPageLimits(services.upstreams.hoopai);
   return {
-    pageLimits: (list) => (list === 'contacts' ? contacts : catalogLimits[list]),
-    filterListingPages: () => catalogFor(services.upstreams.hoopr, services.catalogMode).filterListingPages,
+    pageLimits: (list) => services.pageLimits[list],
+    filterListingPages: () => services.catalog.filterListingPages,
   };
 }

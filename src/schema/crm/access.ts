@@ -2,7 +2,6 @@ import { GraphQLError } from 'graphql';
 import { hasScope, mayUseLocation, type Scope } from '../../auth/viewer';
 import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
-import { type CachedCrm, crmFor } from '../../upstream/crm-cache/index';
 import type { CallOptions } from '../../upstream/index';
 import { MAX_LOCATION_ID_LENGTH, checkLength } from '../argument-limits';
 import type { AccessDenial } from '../access-denial';
@@ -57,9 +56,6 @@ export function chosenLocation(ctx: Context, locationId: string | null | undefin
   return chosen;
 }
 
-export function crmOf(ctx: Context): CachedCrm {
-  return crmFor(ctx.services.upstreams.hoopai);
-}
 
 export function callOptions(ctx: Context): CallOptions {
   return ctx.upstreamCall;

@@ -20,7 +20,7 @@ import {
   readOffsetCursor,
   readPageSizes,
 } from '../pagination/index';
-import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
+import { callOptions, chosenLocation, resolvingUpstream } from './access';
 import { type ContactSearch, ContactFilterInput, contactSearchOf, ContactSortInput } from './contact-search-input';
 import { primeContact } from './loaders';
 import { ContactRef } from './refs';
@@ -42,17 +42,6 @@ const ContactCursor = z.object({
   sa: z.array(z.union([z.string(), z.number(), z.null()])).optional(),
 });
 type ContactPosition = z.infer<typeof ContactCursor>;
-
-/** HoopAI's documented cap on `pageLimit`; the pagination module learns anything stricter. */
-const limitsByClient = new WeakMap<HoopaiClient, PageSizeLimits>();
-export function searchPageLimits(client: HoopaiClient): PageSizeLimits {
-  let limits = limitsByClient.get(client);
-  if (!limits) {
-    limits = new PageSizeLimits({ cap: 500 });
-    limitsByClient.set(client, limits);
-  }
-  return limits;
-}
 
 const ContactConnectionRef = builder.connectionObject(
   {
@@ -91,7 +80,7 @@ async function pageByNumber(
   after: ContactPosition | undefined,
   before: ContactPosition | undefined,
 ): Promise<Connection<CrmContact>> {
-  const client = crmOf(ctx).client;
+  const crm = ctx.services.crm;
   const request = {
     first: args.first,
     last: args.last,
@@ -102,10 +91,10 @@ async function pageByNumber(
     windowByNumber(
       connectionFromPages<SearchContact>(request, {
         ...address,
-        limits: searchPageLimits(client),
+        limits: ctx.services.pageLimits.contacts,
         signal: ctx.signal,
         fetchPage: async (page, pageSize, signal) => {
-          const answer = await client.searchContacts(locationId, { ...search, pageLimit: pageSize, page }, { ...callOptions(ctx), signal });
+          const answer = await crm.searchContacts(locationId, { ...search, pageLimit: pageSize, page }, { ...callOptions(ctx), signal });
           // HoopAI reports no page size: it serves the one asked (up to its cap of 500).
           return { items: answer.contacts, total: answer.total, page, pageSize };
         },
@@ -134,7 +123,7 @@ async function pageAfter(
     throw invalidPaginationInput('`after` must point to an edge in front of `before`; between these two cursors there is no edge.');
   }
   const answer = await resolvingUpstream(() =>
-    crmOf(ctx).client.searchContacts(locationId, { ...search, pageLimit: Math.max(first, 1), searchAfter: after.sa }, callOptions(ctx)),
+    ctx.services.crm.searchContacts(locationId, { ...search, pageLimit: Math.max(first, 1), searchAfter: after.sa }, callOptions(ctx)),
   );
   const end = Math.min(before?.i ?? Number.POSITIVE_INFINITY, answer.total);
   const placed = answer.contacts

@@ -6,7 +6,7 @@ import type { ConversationSearchParams } from '../../upstream/index';
 import { ErrorCode, gatewayError } from '../../errors';
 import { forwardPagingArgs, totalCountField } from '../connection-fields';
 import { type Connection, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
-import { callOptions, chosenLocation, crmOf, resolvingUpstream } from './access';
+import { callOptions, chosenLocation, resolvingUpstream } from './access';
 import { type ForwardArguments, forwardPageSize } from './cursor-lists';
 import { decodeLocatedId } from './ids';
 import { primeConversation } from './loaders';
@@ -57,7 +57,7 @@ export async function conversationConnection(
   const address = { kind: 'conversations', scope: query };
   const after = args.after == null ? undefined : readNativeCursor('after', args.after, address, ConversationCursor);
   const answer = await resolvingUpstream(() =>
-    crmOf(ctx).client.searchConversations(
+    ctx.services.crm.searchConversations(
       query.locationId,
       { contactId: query.contactId, status: query.status, sort: 'desc', limit: Math.max(size, 1), startAfterDate: after?.d },
       callOptions(ctx),

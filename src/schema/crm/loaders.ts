@@ -2,7 +2,7 @@ import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { Context } from '../../context';
 import type { CrmContact, CrmConversation } from '../../upstream/crm-cache/index';
-import { asFieldError, callOptions, crmOf } from './access';
+import { asFieldError, callOptions } from './access';
 import { locatedPayload, parseLocatedId } from './ids';
 
 /**
@@ -17,9 +17,9 @@ export interface CrmLoaders {
 
 export const crmLoaders = createContextCache(
   (ctx: Context): CrmLoaders => ({
-    contact: new DataLoader((keys) => loadByLocation(keys, (locationId, ids) => crmOf(ctx).contacts(locationId, ids, callOptions(ctx)))),
+    contact: new DataLoader((keys) => loadByLocation(keys, (locationId, ids) => ctx.services.crm.contacts(locationId, ids, callOptions(ctx)))),
     conversation: new DataLoader((keys) =>
-      loadByLocation(keys, (locationId, ids) => crmOf(ctx).conversations(locationId, ids, callOptions(ctx))),
+      loadByLocation(keys, (locationId, ids) => ctx.services.crm.conversations(locationId, ids, callOptions(ctx))),
     ),
   }),
 );

@@ -4,7 +4,7 @@ import type { Context } from '../../context';
 import { type CrmConversation, type CrmMessage, toCrmMessage } from '../../upstream/crm-cache/index';
 import { forwardPagingArgs } from '../connection-fields';
 import { type Connection, lazyEdge, lazyPageInfo, nativeCursor, readNativeCursor } from '../pagination/index';
-import { callOptions, crmOf, resolvingUpstream } from './access';
+import { callOptions, resolvingUpstream } from './access';
 import { type ForwardArguments, forwardPageSize } from './cursor-lists';
 import { locatedPayload } from './ids';
 import { ConversationRef, MessageRef } from './refs';
@@ -34,7 +34,7 @@ export async function messageConnection(
   const address = { kind: 'messages', scope: { conversation: locatedPayload(conversation.locationId, conversation.id) } };
   const after = args.after == null ? undefined : readNativeCursor('after', args.after, address, MessageCursor);
   const page = await resolvingUpstream(() =>
-    crmOf(ctx).client.getMessages(
+    ctx.services.crm.getMessages(
       conversation.locationId,
       conversation.id,
       { limit: Math.max(size, 1), lastMessageId: after?.m },

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { Context } from '../../context';
 import { type CrmMessage, toCrmMessage } from '../../upstream/crm-cache/index';
 import { NotFoundError } from '../../upstream/index';
-import { asFieldError, callOptions, crmOf } from './access';
+import { asFieldError, callOptions } from './access';
 import { locatedPayload, parseLocatedMessageId } from './ids';
 
 /**
@@ -46,7 +46,7 @@ async function scan(ctx: Context, locationId: string, conversationId: string, me
   const matches: CrmMessage[] = [];
   let lastMessageId: string | undefined;
   for (let page = 0; page < MAX_PAGES && matches.length < messageIds.size; page++) {
-    const answer = await crmOf(ctx).client.getMessages(locationId, conversationId, { limit: PAGE_SIZE, lastMessageId }, callOptions(ctx));
+    const answer = await ctx.services.crm.getMessages(locationId, conversationId, { limit: PAGE_SIZE, lastMessageId }, callOptions(ctx));
     for (const raw of answer.messages) {
       if (messageIds.has(raw.id)) matches.push(toCrmMessage(raw, locationId, conversationId));
     }

@@ -4,7 +4,7 @@ import { builder } from '../../builder';
 import type { Context } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
 import type { HooprTrack } from '../../upstream/index';
-import { asFieldError, catalogOf, isNotFound, requireCatalogRead } from '../catalog/access';
+import { asFieldError, isNotFound, requireCatalogRead } from '../catalog/access';
 import { catalogLoaders, primeTrack } from '../catalog/loaders';
 import { TrackRef } from '../catalog/refs';
 import { MAX_MENTION_LOOKUPS_PER_REQUEST, MAX_MENTIONS_PER_MESSAGE } from './mention-limits';
@@ -22,7 +22,7 @@ import { type TrackReference, referenceKey, trackReferencesIn } from './track-me
 const trackBySlugLoader = createContextCache(
   (ctx: Context) =>
     new DataLoader<string, HooprTrack | null>(async (slugs) => {
-      const tracks = await catalogOf(ctx).tracksBySlug(slugs, ctx.upstreamCall);
+      const tracks = await ctx.services.catalog.tracksBySlug(slugs, ctx.upstreamCall);
       return tracks.map((track) => {
         if (track instanceof Error) return asFieldError(track) as Error;
         if (track) primeTrack(ctx, track);
@@ -40,7 +40,7 @@ const lookupsOfRequest = createContextCache((_ctx: Context) => new Set<string>()
  * once, so a message either looks up all of its uncached mentions or none (COST_LIMIT_EXCEEDED).
  */
 async function mentionedTracks(ctx: Context, references: readonly TrackReference[]): Promise<(HooprTrack | null)[]> {
-  const catalog = catalogOf(ctx);
+  const catalog = ctx.services.catalog;
   const cached = references.map((reference) =>
     reference.kind === 'slug' ? catalog.cachedTrackBySlug(reference.slug) : catalog.cachedTrack(reference.id),
   );

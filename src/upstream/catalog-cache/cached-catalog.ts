@@ -47,6 +47,11 @@ export class CachedCatalog {
     readonly cache: CatalogCache,
   ) {}
 
+  /** The catalog mode Hoopr's token answer states (the cached token costs no call). */
+  async tokenMode(options: CallOptions): Promise<string | undefined> {
+    return (await this.client.issueToken(options)).mode;
+  }
+
   async listTracks(params: ListTracksParams, options: CallOptions): Promise<HooprPage<HooprTrack>> {
     const page = await this.client.listTracks(params, options);
     this.cache.rememberTracks(page.items);

@@ -1,5 +1,15 @@
 import type { HoopaiClient } from '../hoopai/client';
-import type { ContactInput, SendMessageInput, SendMessageResult } from '../hoopai/types';
+import type {
+  ContactInput,
+  ContactSearchParams,
+  ContactSearchResult,
+  ConversationSearchParams,
+  ConversationSearchResult,
+  MessageListParams,
+  MessagePage,
+  SendMessageInput,
+  SendMessageResult,
+} from '../hoopai/types';
 import type { CallOptions } from '../http/call-scope';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { CrmCache } from './crm-cache';
@@ -12,9 +22,24 @@ import { type CrmContact, type CrmConversation, toCrmContact, toCrmConversation 
  */
 export class CachedCrm {
   constructor(
-    readonly client: HoopaiClient,
+    private readonly client: HoopaiClient,
     readonly cache: CrmCache,
   ) {}
+
+  /** A page of a location's contact search (lists are never served from the cache). */
+  searchContacts(locationId: string, params: ContactSearchParams, options: CallOptions): Promise<ContactSearchResult> {
+    return this.client.searchContacts(locationId, params, options);
+  }
+
+  /** A page of a location's conversations, newest last message first. */
+  searchConversations(locationId: string, params: ConversationSearchParams, options: CallOptions): Promise<ConversationSearchResult> {
+    return this.client.searchConversations(locationId, params, options);
+  }
+
+  /** A page of one conversation's messages, newest first. */
+  getMessages(locationId: string, conversationId: string, params: MessageListParams, options: CallOptions): Promise<MessagePage> {
+    return this.client.getMessages(locationId, conversationId, params, options);
+  }
 
   /** One result per id, in order: the contact, or an UpstreamError (NOT_FOUND for a miss). */
   contacts(locationId: string, contactIds: readonly string[], options: CallOptions): Promise<(CrmContact | Error)[]> {

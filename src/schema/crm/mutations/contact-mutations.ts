@@ -2,7 +2,7 @@ import { builder } from '../../../builder';
 import type { Context } from '../../../context';
 import type { CrmContact } from '../../../upstream/crm-cache/index';
 import { NotFoundError, UpstreamRejectedError } from '../../../upstream/index';
-import { callOptions, crmOf } from '../access';
+import { callOptions } from '../access';
 import { contactKey, crmLoaders } from '../loaders';
 import { ContactRef } from '../refs';
 import { checkContactFields, contactInputFields, upstreamContactInput } from './contact-inputs';
@@ -97,7 +97,7 @@ builder.mutationField('createContact', (t) =>
       const body = { ...upstreamContactInput(input), ...(input.tags ? { tags: normalTags(input.tags) } : {}) };
       return mutating(undefined, () =>
         oncePerKey(ctx, 'createContact', locationId, input.idempotencyKey, input, async () => ({
-          contact: await crmOf(ctx).createContact(locationId, body, callOptions(ctx)),
+          contact: await ctx.services.crm.createContact(locationId, body, callOptions(ctx)),
         })),
       );
     },
@@ -134,7 +134,7 @@ builder.mutationField('updateContact', (t) =>
 
 /** PUT when there is anything to put, then the added tags through the tags route (which keeps the others). */
 async function updated(ctx: Context, locationId: string, contactId: string, body: object, addedTags: string[] | undefined): Promise<CrmContact> {
-  const crm = crmOf(ctx);
+  const crm = ctx.services.crm;
   let contact = Object.keys(body).length > 0 ? await put(ctx, locationId, contactId, body) : undefined;
   if (addedTags?.length) {
     const tags = await crm.changeTags(locationId, contactId, 'add', addedTags, callOptions(ctx));
@@ -151,7 +151,7 @@ async function updated(ctx: Context, locationId: string, contactId: string, body
  * duplicate email); only after a refusal, a read tells the two apart.
  */
 async function put(ctx: Context, locationId: string, contactId: string, body: object): Promise<CrmContact> {
-  const crm = crmOf(ctx);
+  const crm = ctx.services.crm;
   try {
     return await crm.updateContact(locationId, contactId, body, callOptions(ctx));
   } catch (error) {
@@ -176,7 +176,7 @@ builder.mutationField('deleteContact', (t) =>
       requireWriteAccess(ctx, locationId);
       return mutating(String(input.id), () =>
         oncePerKey(ctx, 'deleteContact', locationId, input.idempotencyKey, input, async () => {
-          await crmOf(ctx).deleteContact(locationId, rawId, callOptions(ctx));
+          await ctx.services.crm.deleteContact(locationId, rawId, callOptions(ctx));
           crmLoaders(ctx).contact.clear(contactKey(locationId, rawId));
           return { deletedContactId: String(input.id) };
         }),

@@ -1,6 +1,4 @@
 import type { Context } from '../../../context';
-import { idempotencyFor } from '../../../upstream/crm-cache/index';
-import { crmOf } from '../access';
 import { outcomeUnknown } from './errors';
 
 /**
@@ -18,7 +16,7 @@ export async function oncePerKey<T extends object>(
 ): Promise<T & { replayed: boolean }> {
   if (idempotencyKey == null) return { ...(await write()), replayed: false };
   const scopedKey = [locationId, ctx.viewer.name, mutation, idempotencyKey].join('\u0000');
-  const outcome = await idempotencyFor(crmOf(ctx).client).run(scopedKey, fingerprint(input), write, outcomeUnknown);
+  const outcome = await ctx.services.idempotency.run(scopedKey, fingerprint(input), write, outcomeUnknown);
   return { ...outcome.value, replayed: outcome.replayed };
 }
 

@@ -1,6 +1,6 @@
 import { builder } from '../../../builder';
 import type { Context } from '../../../context';
-import { callOptions, crmOf } from '../access';
+import { callOptions } from '../access';
 import { locatedPayload } from '../ids';
 import { conversationKey, crmLoaders } from '../loaders';
 import { messageLoader } from '../message-lookup';
@@ -84,7 +84,7 @@ export function checkOutgoing(checks: InputChecks, outgoing: Outgoing): void {
 
 /** Sends through the CRM (which invalidates the conversation's cached copy). */
 export async function send(ctx: Context, locationId: string, contactId: string, outgoing: Outgoing): Promise<Omit<SentMessage, 'replayed'>> {
-  const result = await crmOf(ctx).sendMessage(
+  const result = await ctx.services.crm.sendMessage(
     locationId,
     {
       type: outgoing.channel,

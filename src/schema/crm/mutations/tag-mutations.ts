@@ -1,5 +1,5 @@
 import { builder } from '../../../builder';
-import { callOptions, crmOf } from '../access';
+import { callOptions } from '../access';
 import { contactKey, crmLoaders } from '../loaders';
 import { nullWhenMissing } from '../node-loading';
 import { ContactRef } from '../refs';
@@ -60,7 +60,7 @@ for (const [field, change, payloadName] of [
         requireWriteAccess(ctx, locationId);
         return mutating(String(input.contactId), () =>
           oncePerKey(ctx, field, locationId, input.idempotencyKey, input, async () => {
-            const tags = await crmOf(ctx).changeTags(locationId, rawId, change, normalTags(input.tags), callOptions(ctx));
+            const tags = await ctx.services.crm.changeTags(locationId, rawId, change, normalTags(input.tags), callOptions(ctx));
             crmLoaders(ctx).contact.clear(contactKey(locationId, rawId));
             return { locationId, contactId: rawId, tags };
           }),
