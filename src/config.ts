@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
+import { buildRedisConfig, type RedisConfig, redisEnvShape } from './redis-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
 import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
@@ -41,6 +42,8 @@ export interface GatewayConfig {
   limits: RequestLimits;
   /** Sizes of what is kept across requests (catalog and CRM caches, idempotency keys). */
   caches: CacheSettings;
+  /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
+  redis?: RedisConfig;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
   /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
@@ -138,6 +141,7 @@ const envSchema = z.object({
   ...authEnvShape,
   ...requestLimitsEnvShape,
   ...cacheSettingsEnvShape,
+  ...redisEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
 });
@@ -183,6 +187,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
     caches: buildCacheSettings(env),
+    redis: buildRedisConfig(env),
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
     auth,

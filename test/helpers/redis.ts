@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll } from 'vitest';
+
+/**
+ * The Redis the shared-mode tests use: 127.0.0.1:6379 (Debian's redis-server; `.ci/run`
+ * starts one if none answers), or `TEST_REDIS_URL`. On a machine without one those tests
+ * skip, saying so: `npm test` never needs Redis.
+ */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function redisAnswers(url = TEST_REDIS_URL): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** How a skipped shared-mode suite names itself. */
+export const NEEDS_REDIS = `(needs Redis at ${TEST_REDIS_URL}: start redis-server, or set TEST_REDIS_URL)`;
+
+/**
+ * A key prefix of this test file's own, so runs never collide; every key under it is
+ * deleted after the file's tests.
+ */
+export function useRedisPrefix(name: string): { url: string; prefix: string } {
+  const prefix = `test:${name}:${randomBytes(4).toString('hex')}:`;
+  afterAll(async () => {
+    if (!(await redisAnswers())) return;
+    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  });
+  return { url: TEST_REDIS_URL, prefix };
+}
