@@ -4,6 +4,7 @@ import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
 import { CachedCrm, CrmCache, IdempotencyStore } from './upstream/crm-cache/index';
 import type { Upstreams } from './upstream/index';
+import type { SharedRedis } from './upstream/redis/connection';
 
 export interface ServicesOptions {
   catalogMode: GatewayServices['catalogMode'];
@@ -11,6 +12,11 @@ export interface ServicesOptions {
   caches?: Partial<CacheSettings>;
   /** Epoch ms for every cache's expiry; injectable so tests can drive it. */
   clock?: () => number;
+  /**
+   * The shared mode: caches, idempotency keys and events are shared with the other
+   * instances through this Redis. Absent: they live in the process.
+   */
+  shared?: SharedRedis;
   /** The catalog cache's lifetimes and margins, where a test needs others than the defaults. */
   catalogCache?: Pick<CatalogCacheOptions, 'ttlMs' | 'streamMarginMs'>;
 }

@@ -8,6 +8,8 @@ import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
 import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
 import { createUpstreams, type Upstreams } from '../upstream/index';
+import { SharedRedis } from '../upstream/redis/connection';
+import { knownSecrets } from '../logger';
 import { originReachable } from './reachability';
 import { upstreamOptionsFrom } from './upstream-options';
 import { createGateway, type Gateway } from './yoga';
@@ -57,18 +59,23 @@ export async function startGateway(
 
   const hooprUrl = config.hoopr.sandbox ? sandboxes.hoopr!.url : config.hoopr.baseUrl;
   const hoopaiUrl = config.hoopai.sandbox ? sandboxes.hoopai!.url : config.hoopai.baseUrl;
-  const upstreams = createUpstreams(upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger));
+  // The shared mode: one connection for the whole gateway; it reconnects by itself.
+  const shared = config.redis ? new SharedRedis({ ...config.redis, logger }) : undefined;
+  const redisPassword = config.redis ? new URL(config.redis.url).password : '';
+  if (redisPassword) knownSecrets.add(decodeURIComponent(redisPassword));
+  const upstreams = createUpstreams(upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger, shared));
   const stopSandboxes = () => Promise.allSettled([sandboxes.hoopr?.close(), sandboxes.hoopai?.close()]);
   try {
     await upstreams.ready();
   } catch (error) {
-    await Promise.allSettled([upstreams.close(), stopSandboxes()]);
+    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes()]);
     throw error;
   }
   const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
+    shared,
     ...overrides.services,
   });
   const yoga = createGateway({
@@ -100,7 +107,7 @@ export async function startGateway(
       });
     });
   } catch (error) {
-    await Promise.allSettled([upstreams.close(), stopSandboxes()]);
+    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes()]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -122,6 +129,7 @@ export async function startGateway(
       await closed;
       clearTimeout(timer);
       await upstreams.close();
+      await shared?.close();
       await stopSandboxes();
     },
   };

@@ -4,6 +4,7 @@ import { knownSecrets } from '../logger';
 import { SANDBOX_LOCATIONS, privateIntegrationKey } from '../sandbox/hoopai/locations';
 import { HOOPR_SANDBOX_CREDENTIALS } from '../sandbox/hoopr/credentials';
 import type { HoopaiLocationConfig, UpstreamsOptions } from '../upstream/index';
+import type { SharedRedis } from '../upstream/redis/connection';
 
 /**
  * Maps the validated configuration (plus the URLs of any running sandbox) onto the upstream
@@ -13,11 +14,13 @@ export function upstreamOptionsFrom(
   config: GatewayConfig,
   urls: { hoopr: string; hoopai: string },
   logger: Logger,
+  shared?: SharedRedis,
 ): UpstreamsOptions {
   const { hoopai } = config;
   const rateLimit = { perWindow: hoopai.rateLimitPer10s, daily: hoopai.rateLimitDaily };
   const common = {
     logger,
+    shared,
     secrets: knownSecrets,
     defaultTimeoutMs: config.requestTimeoutMs,
     hoopr: config.hoopr.sandbox

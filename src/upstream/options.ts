@@ -7,6 +7,7 @@ import type { HoopaiVersions } from './hoopai/client';
 import type { HoopaiLocationConfig } from './hoopai/location-tokens';
 import type { HoopaiOAuthSettings } from './hoopai/oauth-installer';
 import type { RateLimitTuning } from './rate-limit/location-limiter';
+import type { SharedRedis } from './redis/connection';
 import type { TokenStore } from './tokens/token-store';
 
 /**
@@ -31,6 +32,11 @@ export interface UpstreamsOptions {
   breaker?: Partial<BreakerTuning>;
   hoopr: HooprOptions;
   hoopai: HoopaiOptions;
+  /**
+   * The shared mode: instances of one gateway share tokens and rate limits through this
+   * Redis. Absent: both live in the process (one instance).
+   */
+  shared?: SharedRedis;
 }
 
 export interface HooprOptions {
