@@ -55,7 +55,7 @@ export interface GatewayConfig {
   /** The trusted-documents manifest, when one is configured (src/server/trusted-documents-config.ts). */
   trustedDocuments?: TrustedDocumentsConfig;
   hoopr:
-    | { sandbox: true; sandboxPort: number }
+    | { sandbox: true; sandboxPort: number; sandboxUrl?: string }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
   hoopai: {
     /** Versions sent in the `Version` header, per endpoint family. */
@@ -63,7 +63,7 @@ export interface GatewayConfig {
     rateLimitPer10s: number;
     rateLimitDaily: number;
   } & (
-    | { sandbox: true; sandboxPort: number; webhookUrl?: string }
+    | { sandbox: true; sandboxPort: number; sandboxUrl?: string; webhookUrl?: string }
     | {
         sandbox: false;
         baseUrl: string;
@@ -113,9 +113,11 @@ const envSchema = z.object({
     .regex(/^hpr_(test|live)_\S+$/, 'a Hoopr secret starting hpr_test_ or hpr_live_')
     .optional(),
   HOOPR_SANDBOX_PORT: port(4010),
+  HOOPR_SANDBOX_URL: httpUrl.optional(),
 
   HOOPAI_BASE_URL: httpUrl.optional(),
   HOOPAI_SANDBOX_PORT: port(4020),
+  HOOPAI_SANDBOX_URL: httpUrl.optional(),
   HOOPAI_SANDBOX_WEBHOOK_URL: httpUrl.optional(),
   HOOPAI_PRIVATE_INTEGRATION_KEYS: z.string().optional(),
   HOOPAI_OAUTH_CLIENT_ID: nonEmpty.optional(),
@@ -203,7 +205,7 @@ function buildHoopr(env: Env, problems: string[]): GatewayConfig['hoopr'] {
     for (const name of ['HOOPR_CLIENT_ID', 'HOOPR_CLIENT_SECRET'] as const) {
       if (env[name]) problems.push(`${name}: set, but HOOPR_BASE_URL is not (set both, or neither for the sandbox)`);
     }
-    return { sandbox: true, sandboxPort: env.HOOPR_SANDBOX_PORT };
+    return { sandbox: true, sandboxPort: env.HOOPR_SANDBOX_PORT, sandboxUrl: env.HOOPR_SANDBOX_URL };
   }
   if (!env.HOOPR_CLIENT_ID) problems.push('HOOPR_CLIENT_ID: required when HOOPR_BASE_URL is set (your Hoopr client id)');
   if (!env.HOOPR_CLIENT_SECRET) {
@@ -237,7 +239,13 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
     for (const name of liveOnly) {
       if (env[name]) problems.push(`${name}: set, but HOOPAI_BASE_URL is not (set HOOPAI_BASE_URL, or unset it for the sandbox)`);
     }
-    return { ...common, sandbox: true, sandboxPort: env.HOOPAI_SANDBOX_PORT, webhookUrl: env.HOOPAI_SANDBOX_WEBHOOK_URL };
+    return {
+      ...common,
+      sandbox: true,
+      sandboxPort: env.HOOPAI_SANDBOX_PORT,
+      sandboxUrl: env.HOOPAI_SANDBOX_URL,
+      webhookUrl: env.HOOPAI_SANDBOX_WEBHOOK_URL,
+    };
   }
 
   const privateKeys = parsePrivateKeys(env.HOOPAI_PRIVATE_INTEGRATION_KEYS, problems);

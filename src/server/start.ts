@@ -40,11 +40,12 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const sandboxes: RunningGateway['sandboxes'] = {};
   try {
-    if (config.hoopr.sandbox) {
+    // A sandbox already running elsewhere (`*_SANDBOX_URL`, e.g. `npm run cluster`) is used as it is.
+    if (config.hoopr.sandbox && !config.hoopr.sandboxUrl) {
       const { startHooprSandbox } = await import('../sandbox/hoopr/index');
       sandboxes.hoopr = await startHooprSandbox({ port: config.hoopr.sandboxPort, host: '127.0.0.1' });
     }
-    if (config.hoopai.sandbox) {
+    if (config.hoopai.sandbox && !config.hoopai.sandboxUrl) {
       const { startHoopaiSandbox } = await import('../sandbox/hoopai/index');
       sandboxes.hoopai = await startHoopaiSandbox({
         port: config.hoopai.sandboxPort,
@@ -57,8 +58,8 @@ export async function startGateway(
     throw error;
   }
 
-  const hooprUrl = config.hoopr.sandbox ? sandboxes.hoopr!.url : config.hoopr.baseUrl;
-  const hoopaiUrl = config.hoopai.sandbox ? sandboxes.hoopai!.url : config.hoopai.baseUrl;
+  const hooprUrl = config.hoopr.sandbox ? (config.hoopr.sandboxUrl ?? sandboxes.hoopr!.url) : config.hoopr.baseUrl;
+  const hoopaiUrl = config.hoopai.sandbox ? (config.hoopai.sandboxUrl ?? sandboxes.hoopai!.url) : config.hoopai.baseUrl;
   // The shared mode: one connection for the whole gateway; it reconnects by itself.
   const shared = config.redis ? new SharedRedis({ ...config.redis, logger }) : undefined;
   const redisPassword = config.redis ? new URL(config.redis.url).password : '';
