@@ -76,6 +76,7 @@ export async function startGateway(
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     shared,
+    logger,
     ...overrides.services,
   });
   const yoga = createGateway({
@@ -128,6 +129,7 @@ export async function startGateway(
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      await services.events.close();
       await upstreams.close();
       await shared?.close();
       await stopSandboxes();
