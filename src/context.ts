@@ -3,6 +3,7 @@ import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import type { ListPageLimits } from './schema/list-page-limits';
 import type { CachedCatalog } from './upstream/catalog-cache/index';
 import type { CachedCrm, IdempotencyStore } from './upstream/crm-cache/index';
+import type { EventBus } from './upstream/events/event-bus';
 import { type CallOptions, RequestCallMeter } from './upstream/index';
 
 /**
@@ -23,6 +24,8 @@ export interface GatewayServices {
   idempotency: IdempotencyStore;
   /** What each paged upstream list serves, learned once and shared. */
   pageLimits: ListPageLimits;
+  /** Changes to HoopAI data, by location topic, between the instances (and, later, to subscribers). */
+  events: EventBus;
 }
 
 /** The upstream side of one GraphQL request: every upstream call it makes passes these on. */

@@ -1,8 +1,13 @@
+import type { Logger } from 'pino';
 import { type CacheSettings, DEFAULT_CACHE_SETTINGS } from './cache-settings';
 import type { GatewayServices } from './context';
 import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
 import { CachedCrm, CrmCache, IdempotencyStore } from './upstream/crm-cache/index';
+import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
+import type { EventBus } from './upstream/events/event-bus';
+import { MemoryEventBus } from './upstream/events/memory-event-bus';
+import { RedisEventBus } from './upstream/events/redis-event-bus';
 import type { Upstreams } from './upstream/index';
 import type { SharedRedis } from './upstream/redis/connection';
 
@@ -19,6 +24,8 @@ export interface ServicesOptions {
   shared?: SharedRedis;
   /** The catalog cache's lifetimes and margins, where a test needs others than the defaults. */
   catalogCache?: Pick<CatalogCacheOptions, 'ttlMs' | 'streamMarginMs'>;
+  /** Where shared state reports trouble (Redis unreachable, a slow subscriber). */
+  logger?: Logger;
 }
 
 /**
@@ -29,6 +36,11 @@ export interface ServicesOptions {
 export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, options: ServicesOptions): GatewayServices {
   const caches = { ...DEFAULT_CACHE_SETTINGS, ...options.caches };
   const clock = options.clock;
+  const events = createEventBus(options);
+  // Local caches, kept in step across instances by the events of each other's writes
+  // (README, "Shared mode"): a cached read costs no Redis round trip and survives Redis being down.
+  const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock });
+  followRemoteChanges(crmCache, events, options.logger);
   return {
     catalogMode: options.catalogMode,
     locationNames: options.locationNames ?? {},
@@ -36,8 +48,14 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
       upstreams.hoopr,
       new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock }),
     ),
-    crm: new CachedCrm(upstreams.hoopai, new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock })),
+    crm: new CachedCrm(upstreams.hoopai, crmCache, events, clock),
     idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock }),
     pageLimits: createListPageLimits(),
+    events,
   };
+}
+
+/** In shared mode over Redis, so events reach every instance; otherwise in this process. */
+function createEventBus(options: ServicesOptions): EventBus {
+  return options.shared ? new RedisEventBus(options.shared, { logger: options.logger }) : new MemoryEventBus({ logger: options.logger });
 }

@@ -77,6 +77,7 @@ export async function startGateway(
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     shared,
+    logger,
     ...overrides.services,
   });
   const yoga = createGateway({
@@ -129,6 +130,7 @@ export async function startGateway(
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      await services.events.close();
       await upstreams.close();
       await shared?.close();
       await stopSandboxes();

@@ -10,6 +10,8 @@ import type {
   SendMessageInput,
   SendMessageResult,
 } from '../hoopai/types';
+import type { EventBus } from '../events/event-bus';
+import { type LocationEvent, topicOf } from '../events/location-events';
 import type { CallOptions } from '../http/call-scope';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { CrmCache } from './crm-cache';
@@ -19,11 +21,18 @@ import { type CrmContact, type CrmConversation, toCrmContact, toCrmConversation 
  * HoopAI contact and conversation reads through the shared CRM cache, and the writes that
  * must invalidate it. Every call names the location whose credentials it uses; an object
  * the upstream places in another location is reported as not found, never returned.
+ *
+ * A write that succeeded invalidates this instance's cache at once, then announces the
+ * change on the event bus (awaited, so that a read on another instance after the write's
+ * answer finds its copy gone; Redis down or slow costs at most its command timeout and
+ * leaves the other instances' copies to their TTL). A failed write announces nothing.
  */
 export class CachedCrm {
   constructor(
     private readonly client: HoopaiClient,
     readonly cache: CrmCache,
+    private readonly events: EventBus,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** A page of a location's contact search (lists are never served from the cache). */
@@ -47,9 +56,10 @@ export class CachedCrm {
       contactIds.map(async (contactId) => {
         const cached = this.cache.contact(locationId, contactId);
         if (cached) return cached;
+        const readSince = this.cache.mark();
         try {
           const contact = ownedBy(locationId, toCrmContact(await this.client.getContact(locationId, contactId, options)), 'contact');
-          this.cache.putContact(locationId, contact);
+          this.cache.putContact(locationId, contact, readSince);
           return contact;
         } catch (error) {
           return asMiss(error, 'contact');
@@ -63,10 +73,11 @@ export class CachedCrm {
       conversationIds.map(async (conversationId) => {
         const cached = this.cache.conversation(locationId, conversationId);
         if (cached) return cached;
+        const readSince = this.cache.mark();
         try {
           const raw = await this.client.getConversation(locationId, conversationId, options);
           const conversation = ownedBy(locationId, toCrmConversation(raw), 'conversation');
-          this.cache.putConversation(locationId, conversation);
+          this.cache.putConversation(locationId, conversation, readSince);
           return conversation;
         } catch (error) {
           return asMiss(error, 'conversation');
@@ -76,21 +87,28 @@ export class CachedCrm {
   }
 
   async createContact(locationId: string, input: ContactInput, options: CallOptions): Promise<CrmContact> {
+    const writtenSince = this.cache.mark();
     const contact = toCrmContact(await this.client.createContact(locationId, input, options));
-    this.cache.putContact(locationId, contact);
+    this.cache.putContact(locationId, contact, writtenSince);
+    await this.#announce({ kind: 'contact', change: 'created', locationId, contactId: contact.id });
     return contact;
   }
 
   async updateContact(locationId: string, contactId: string, input: ContactInput, options: CallOptions): Promise<CrmContact> {
     this.cache.forgetContact(locationId, contactId);
+    // Another instance's change to this contact announced while ours runs may be the later one.
+    const writtenSince = this.cache.mark();
     const contact = ownedBy(locationId, toCrmContact(await this.client.updateContact(locationId, contactId, input, options)), 'contact');
-    this.cache.putContact(locationId, contact);
+    this.cache.putContact(locationId, contact, writtenSince);
+    await this.#announce({ kind: 'contact', change: 'updated', locationId, contactId });
     return contact;
   }
 
   async deleteContact(locationId: string, contactId: string, options: CallOptions): Promise<boolean> {
     this.cache.forgetContact(locationId, contactId);
-    return (await this.client.deleteContact(locationId, contactId, options)).succeeded;
+    const { succeeded } = await this.client.deleteContact(locationId, contactId, options);
+    if (succeeded) await this.#announce({ kind: 'contact', change: 'deleted', locationId, contactId });
+    return succeeded;
   }
 
   /** The contact's tags after the change, as the upstream reports them. */
@@ -100,16 +118,33 @@ export class CachedCrm {
       change === 'add'
         ? await this.client.addTags(locationId, contactId, tags, options)
         : await this.client.removeTags(locationId, contactId, tags, options);
+    await this.#announce({ kind: 'contact', change: 'updated', locationId, contactId });
     return result.tags;
   }
 
   /** A send changes the conversation's last message and unread count: its cached copy goes. */
   async sendMessage(locationId: string, input: SendMessageInput, options: CallOptions): Promise<SendMessageResult> {
     const result = await this.client.sendMessage(locationId, input, options);
-    this.cache.forgetConversation(locationId, result.conversationId);
+    const { conversationId } = result;
+    this.cache.forgetConversation(locationId, conversationId);
+    const messageIds = result.messageIds ?? (result.messageId === undefined ? [null] : [result.messageId]);
+    await Promise.all([
+      this.#announce({ kind: 'conversation', change: 'updated', locationId, conversationId, contactId: input.contactId }),
+      ...messageIds.map((messageId) =>
+        this.#announce({ kind: 'message', direction: 'outbound', locationId, messageId, conversationId, contactId: input.contactId }),
+      ),
+    ]);
     return result;
   }
+
+  /** Tells the other instances (and subscribers) what a write changed; this instance's cache is already up to date. */
+  async #announce(change: DistributiveOmit<LocationEvent, 'at'>): Promise<void> {
+    const event = { ...change, at: this.clock() } as LocationEvent;
+    await this.events.publish(topicOf(event), event);
+  }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function ownedBy<T extends { locationId: string }>(locationId: string, object: T, what: string): T {
   if (object.locationId !== locationId) throw new NotFoundError(`HoopAI ${what} is not in location ${locationId}`, { upstream: 'hoopai' });

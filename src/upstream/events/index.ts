@@ -1,0 +1,16 @@
+export type { EventBus, PublishOutcome, SubscribeOptions } from './event-bus';
+export {
+  EVENT_KINDS,
+  locationTopic,
+  topicOf,
+  type ContactChange,
+  type ConversationChange,
+  type EventKind,
+  type EventOfKind,
+  type LocationEvent,
+  type LocationTopic,
+  type MessageAdded,
+  type ReceivedEvent,
+} from './location-events';
+export { MemoryEventBus } from './memory-event-bus';
+export { RedisEventBus } from './redis-event-bus';
