@@ -14,6 +14,7 @@ import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
+import { useCompression } from './plugins/use-compression';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useErrorCodes } from './plugins/use-error-codes';
@@ -86,6 +87,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const mayQueryFreely = async (request: Request) => authentication.viewerOf(request)?.freeFormQueries === true;
     plugins.push(useTrustedDocuments({ ...options.trustedDocuments, mayQueryFreely }));
   }
+  // Last: it compresses the answer every other plugin has finished.
+  plugins.push(useCompression());
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,
