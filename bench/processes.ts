@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SCOPES } from '../src/auth/viewer';
 import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
@@ -21,9 +21,17 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx <script>` and waits for a stdout line matching `ready`. */
+/** The gateway as production runs it (`npm run start:prod`): compiled, on plain node. `npm run build` writes it. */
+export const COMPILED_GATEWAY = { script: 'dist/server/main.js', nodeArgs: ['--enable-source-maps'] };
+
+/**
+ * Starts `node <script>` (a `.ts` script through tsx's loader, compiled JavaScript as it is)
+ * and waits for a stdout line matching `ready`.
+ */
 export async function startChild(script: string, env: Record<string, string>, ready: RegExp, extraNodeArgs: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', script], {
+  if (!existsSync(resolve(repoRoot, script))) throw new Error(`${script} does not exist: run \`npm run build\` first`);
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...extraNodeArgs, ...loader, script], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -3,13 +3,14 @@ import { cpus } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { BENCH_KEY, type Child, gatewayEnv, startChild } from './processes';
+import { BENCH_KEY, type Child, COMPILED_GATEWAY, gatewayEnv, startChild } from './processes';
 import { type BenchResults, type BenchRow, type Measurement, markdownReport } from './report';
 import { SCENARIOS, type Scenario } from './scenarios';
 
 /**
- * `npm run bench`: each scenario against the gateway and the hand-written baseline, with the
- * sandbox's injected upstream latency at 20 ms and at 0, all on loopback in one run. Writes
+ * `npm run bench`: each scenario against the compiled gateway (dist/, built first) and the
+ * hand-written baseline, with the sandbox's injected upstream latency at 20 ms and at 0, all
+ * on loopback in one run. Writes
  * bench/results/latest.json and latest.md (with bench/NOTES.md, the profiling notes, appended).
  * BENCH_SECONDS / BENCH_CONNECTIONS override the defaults; BENCH_CPU_PROF=1 also writes CPU
  * profiles of the gateway (main and worker threads) to bench/results/*.cpuprofile.
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
   const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
   const upstreams = JSON.parse(sandbox.announced) as { hoopr: string; hoopai: string };
   const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [];
-  const gateway = await startChild('src/server/main.ts', gatewayEnv(upstreams), /GraphiQL at (\S+)/, profileArgs);
+  // The compiled build (`npm run bench` builds it first), so peak memory is what production uses.
+  const gateway = await startChild(COMPILED_GATEWAY.script, gatewayEnv(upstreams), /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...profileArgs]);
   const baseline = await startChild(
     'bench/baseline.ts',
     {

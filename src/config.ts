@@ -48,6 +48,8 @@ export interface GatewayConfig {
   compiledQueries: boolean;
   /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
   compileAfterRuns: number;
+  /** How long a shutdown waits for in-flight requests, ms; longer than `requestTimeoutMs`, so each ends by itself. */
+  shutdownDrainMs: number;
   /** Who may call the gateway: hashed API keys and, optionally, JWTs (src/auth/auth-config.ts). */
   auth: AuthConfig;
   /** Which web origins may call from a browser (src/server/cors-config.ts). */
@@ -105,6 +107,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   COMPILED_QUERIES: z.enum(['on', 'off'], { message: 'on or off' }).default('on'),
   COMPILE_AFTER_RUNS: positiveInt(2),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int('a whole number').positive('a positive whole number').optional(),
 
   HOOPR_BASE_URL: httpUrl.optional(),
   HOOPR_CLIENT_ID: nonEmpty.optional(),
@@ -181,6 +184,10 @@ function build(env: Env, problems: string[]): GatewayConfig {
   const allSandbox = hoopr.sandbox && hoopai.sandbox;
   const auth = buildAuthConfig(env, problems, hoopai.sandbox ? undefined : credentialedLocations(hoopai));
   const limits = buildRequestLimits(env, problems);
+  const shutdownDrainMs = env.SHUTDOWN_DRAIN_MS ?? limits.requestTimeoutMs + 5_000;
+  if (shutdownDrainMs <= limits.requestTimeoutMs) {
+    problems.push(`SHUTDOWN_DRAIN_MS: expected more than REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs}), so a request in flight at shutdown can end by itself`);
+  }
   return {
     port: env.PORT,
     // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
@@ -192,6 +199,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     redis: buildRedisConfig(env),
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
+    shutdownDrainMs,
     auth,
     cors: buildCorsConfig(env, problems, allSandbox),
     trustedDocuments: buildTrustedDocumentsConfig(env, problems),

@@ -84,24 +84,6 @@ describe('the gateway on its built-in sandbox', () => {
   });
 });
 
-describe('readiness', () => {
-  it('turns 503 and names the upstream that stopped answering', async () => {
-    const gateway = await startSandboxGateway();
-    try {
-      await gateway.sandboxes.hoopai!.close();
-      const ready = await fetch(`${gateway.url}/readyz`);
-      expect(ready.status).toBe(503);
-      const body = (await ready.json()) as { upstreams: { name: string; ok: boolean }[] };
-      expect(body.upstreams).toEqual([
-        { name: 'hoopr', ok: true },
-        expect.objectContaining({ name: 'hoopai', ok: false }),
-      ]);
-    } finally {
-      await gateway.close(500);
-    }
-  });
-});
-
 describe('npm start', () => {
   it('boots with no configuration, answers GraphiQL queries, and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {

@@ -96,7 +96,7 @@ describe('CORS in sandbox mode, CORS_ORIGINS unset', () => {
         vary: 'Origin',
       });
       const answer = await viewerFrom(sandboxGateway, origin, 'sandbox-dev-key');
-      expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
+      expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin, Accept-Encoding' });
       expect(answer.body).toEqual({ data: { viewer: { name: 'sandbox developer' } }, extensions: { cost: expect.any(Object) } });
     }
   });
@@ -124,7 +124,7 @@ describe('CORS outside sandbox mode', () => {
     for (const origin of ['https://app.example.com', 'https://pr-12.preview.example.com']) {
       expect(await preflight(allowListGateway, origin)).toMatchObject({ status: 204, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
       const answer = await viewerFrom(allowListGateway, origin, BROWSER_KEY);
-      expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin' });
+      expect(answer).toMatchObject({ status: 200, allowOrigin: origin, allowCredentials: null, vary: 'Origin, Accept-Encoding' });
       expect(answer.body).toEqual({ data: { viewer: { name: 'browser' } }, extensions: { cost: expect.any(Object) } });
     }
     const refused = [
@@ -139,7 +139,7 @@ describe('CORS outside sandbox mode', () => {
     ];
     for (const origin of refused) {
       expect(await preflight(allowListGateway, origin)).toEqual({ status: 204, ...NO_GRANT, vary: 'Origin' });
-      expect(await viewerFrom(allowListGateway, origin, BROWSER_KEY)).toMatchObject({ status: 200, ...NO_GRANT, vary: 'Origin' });
+      expect(await viewerFrom(allowListGateway, origin, BROWSER_KEY)).toMatchObject({ status: 200, ...NO_GRANT, vary: 'Origin, Accept-Encoding' });
     }
   });
 });

@@ -28,18 +28,36 @@ async function main(): Promise<void> {
   // One write, so whoever reads our stdout sees the URL and the credentials together.
   process.stdout.write(`${banner.join('\n')}\n`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  // Every SIGINT and SIGTERM is handled, not just the first: Ctrl-C under `npm start` reaches
+  // this process twice (the terminal signals the whole process group, and npm passes its own
+  // on), and a signal with no listener left would kill the process mid-drain.
+  let stopping: { signal: string; deadline: number } | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(
+        { signal, inFlight: gateway.inFlight(), drainEndsAt: new Date(stopping.deadline).toISOString() },
+        'already shutting down: this signal does not cut the drain short; requests in flight finish or are cut at the drain deadline (SIGKILL stops at once)',
+      );
+      return;
+    }
+    stopping = { signal, deadline: Date.now() + config.shutdownDrainMs };
+    logger.info(
+      { signal, inFlight: gateway.inFlight(), drainMs: config.shutdownDrainMs },
+      'shutting down: /readyz answers 503, no new connections, in-flight requests finish',
+    );
     gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
@@ -7,11 +7,12 @@ import { createServices, type ServicesOptions } from '../services';
 import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
 import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
-import { createUpstreams, type Upstreams } from '../upstream/index';
+import { createUpstreams, type Upstreams, type UpstreamsOptions } from '../upstream/index';
 import { SharedRedis } from '../upstream/redis/connection';
 import { knownSecrets } from '../logger';
-import { originReachable } from './reachability';
+import { Drain } from './drain';
 import { upstreamOptionsFrom } from './upstream-options';
+import { upstreamReadiness } from './upstream-readiness';
 import { createGateway, type Gateway } from './yoga';
 import { yogaLogger } from './yoga-logger';
 
@@ -24,8 +25,17 @@ export interface RunningGateway {
   upstreams: Upstreams;
   /** What every request shares: the catalog and CRM behind their caches, and the stores. */
   services: GatewayServices;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then stops the sandboxes. */
-  close(graceMs?: number): Promise<void>;
+  /** Began when shutdown began: /readyz is 503 from then on. */
+  drain: Drain;
+  /** HTTP requests being answered now (event streams included). */
+  inFlight(): number;
+  /**
+   * Shuts down: /readyz turns 503, the listener closes, every answer says `Connection: close`,
+   * idle connections close, event streams end with a reason, requests in flight finish until
+   * `drainMs` (default `config.shutdownDrainMs`) and are cut after it; then the upstream pools
+   * and sandboxes stop. Calling it again returns the same shutdown.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -36,7 +46,12 @@ export interface RunningGateway {
 export async function startGateway(
   config: GatewayConfig,
   logger: Logger,
-  overrides: { services?: Pick<ServicesOptions, 'clock' | 'catalogCache'> } = {},
+  overrides: {
+    /** What a test sets on the services: a clock it moves, the catalog cache's lifetimes. */
+    services?: Pick<ServicesOptions, 'clock' | 'catalogCache'>;
+    /** Breaker and retry tuning beyond the defaults (tests shorten the cool-down). */
+    upstreams?: Pick<UpstreamsOptions, 'breaker' | 'retry'>;
+  } = {},
 ): Promise<RunningGateway> {
   const sandboxes: RunningGateway['sandboxes'] = {};
   try {
@@ -64,7 +79,10 @@ export async function startGateway(
   const shared = config.redis ? new SharedRedis({ ...config.redis, logger }) : undefined;
   const redisPassword = config.redis ? new URL(config.redis.url).password : '';
   if (redisPassword) knownSecrets.add(decodeURIComponent(redisPassword));
-  const upstreams = createUpstreams(upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger, shared));
+  const upstreams = createUpstreams({
+    ...upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger, shared),
+    ...overrides.upstreams,
+  });
   const stopSandboxes = () => Promise.allSettled([sandboxes.hoopr?.close(), sandboxes.hoopai?.close()]);
   try {
     await upstreams.ready();
@@ -80,12 +98,14 @@ export async function startGateway(
     logger,
     ...overrides.services,
   });
+  const drain = new Drain();
   const yoga = createGateway({
     services,
     oauth: upstreams.hoopaiOAuth,
     sandboxLocationIds: config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined,
     callers: config.auth,
-    readiness: [originReachable('hoopr', hooprUrl), originReachable('hoopai', hoopaiUrl)],
+    readiness: upstreams.health.map(upstreamReadiness),
+    drain,
     logger: yogaLogger(logger),
     structuredLogger: logger,
     compiledQueries: config.compiledQueries,
@@ -100,6 +120,11 @@ export async function startGateway(
   }
 
   const server = createServer(yoga);
+  let inFlight = 0;
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight += 1;
+    response.once('close', () => (inFlight -= 1));
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -115,6 +140,7 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
+  let shutdown: Promise<void> | undefined;
 
   return {
     url,
@@ -124,16 +150,35 @@ export async function startGateway(
     sandboxes,
     upstreams,
     services,
-    async close(graceMs = 10_000) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      await closed;
-      clearTimeout(timer);
-      await services.events.close();
-      await upstreams.close();
-      await shared?.close();
-      await stopSandboxes();
+    drain,
+    inFlight: () => inFlight,
+    close(drainMs = config.shutdownDrainMs) {
+      shutdown ??= (async () => {
+        drain.begin();
+        const drainStarted = Date.now();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Node ends a connection after an answer saying `Connection: close`; the idle ones are
+        // closed now and again while draining (one may have been between two requests).
+        server.closeIdleConnections();
+        const sweep = setInterval(() => server.closeIdleConnections(), 250);
+        let cut = 0;
+        const deadline = setTimeout(() => {
+          cut = inFlight;
+          server.closeAllConnections();
+        }, drainMs);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(deadline);
+        if (cut > 0) logger.warn({ cut, drainMs }, 'shutdown: the drain deadline passed; requests still in flight were cut');
+        // Upstream calls still running now serve no request (a token refresh, a call of a cut
+        // request): the pools wait for them only as long as the drain has left.
+        const left = Math.max(0, drainStarted + drainMs - Date.now());
+        await Promise.race([upstreams.close(), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+        await services.events.close();
+        await shared?.close();
+        await stopSandboxes();
+      })();
+      return shutdown;
     },
   };
 }

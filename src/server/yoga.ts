@@ -13,9 +13,12 @@ import { boundedDocumentCaches } from './document-cache';
 import { corsOptions, grantsAnyOrigin } from './cors';
 import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
+import type { Drain } from './drain';
 import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
+import { useCompression } from './plugins/use-compression';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention';
+import { useDrain } from './plugins/use-drain';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
@@ -36,6 +39,8 @@ export interface GatewayOptions {
   /** Configured callers (hashed API keys, JWT); none when omitted. */
   callers?: AuthConfig;
   readiness: readonly ReadinessCheck[];
+  /** The running gateway's shutdown (src/server/drain.ts): readiness, `Connection: close`, streams. */
+  drain?: Drain;
   logger: YogaLogger;
   /** The structured logger for the gateway's own plugins. */
   structuredLogger?: Logger;
@@ -66,7 +71,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // document's size and shape while it is parsed and validated; then its cost in upstream
   // calls before it runs.
   const plugins: Plugin[] = [
-    useHealth(options.readiness),
+    useHealth({ checks: options.readiness, draining: () => options.drain?.draining === true }),
     useErrorCodes(),
     useValidationRules(schemaValidationRules),
     // Browser callers: no simple (preflight-free) request runs.
@@ -88,6 +93,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     const mayQueryFreely = async (request: Request) => authentication.viewerOf(request)?.freeFormQueries === true;
     plugins.push(useTrustedDocuments({ ...options.trustedDocuments, mayQueryFreely }));
   }
+  if (options.drain) plugins.push(useDrain(options.drain));
+  // Last: it compresses the answer every other plugin has finished.
+  plugins.push(useCompression());
   return createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,

@@ -7,6 +7,7 @@ import type { UpstreamName } from './http/errors';
 import { DEFAULT_RETRY_TUNING } from './http/retry';
 import { UpstreamHttp } from './http/upstream-http';
 import { DEFAULT_HOOPAI_VERSIONS, HoopaiClient } from './hoopai/client';
+import { UpstreamHealth } from './health';
 import { LocationTokens } from './hoopai/location-tokens';
 import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
@@ -21,6 +22,7 @@ import { OAuthTokenProvider, type OAuthLocation } from './tokens/oauth-provider'
 import type { TokenStore } from './tokens/token-store';
 
 export type { UpstreamsOptions, HooprOptions, HoopaiOptions } from './options';
+export type { UpstreamHealth, UpstreamHealthView } from './health';
 export * from './http/errors';
 export type { CallOptions } from './http/call-scope';
 export { RequestCallMeter, type CallMeter, type MeteredCalls } from './http/call-meter';
@@ -39,6 +41,8 @@ export interface Upstreams {
   hoopai: HoopaiClient;
   /** Present when a location uses OAuth: what the `/oauth/install` and `/oauth/callback` routes need. */
   hoopaiOAuth?: HoopaiOAuthInstaller;
+  /** Each upstream's circuit and tokens, for readiness (reading them sends nothing). */
+  health: readonly UpstreamHealth[];
   /** Resolves once the token store was read: a wrong key or unreadable file fails here, at start-up. */
   ready(): Promise<void>;
   /** Refuses waiting callers and closes the pools (in-flight requests finish). */
@@ -115,10 +119,28 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     secrets,
   );
 
+  const breakerCooldownMs = { ...DEFAULT_BREAKER_TUNING, ...options.breaker }.cooldownMs;
+  const health = [
+    new UpstreamHealth({
+      http: hooprTransport.http,
+      tokensUnavailable: () => hooprTokens.unavailable(),
+      retryTokens: (scope) => hooprTokens.token('', scope),
+      retryEveryMs: breakerCooldownMs,
+    }),
+    new UpstreamHealth({
+      http: hoopaiTransport.http,
+      failingLocations: oauthProvider && (() => oauthProvider.failingLocations()),
+      locationCount: hoopaiOptions.locations.length,
+      retryTokens: oauthProvider && ((scope) => Promise.allSettled([...oauthProvider.failingLocations().keys()].map((id) => oauthProvider.token(id, scope)))),
+      retryEveryMs: breakerCooldownMs,
+    }),
+  ];
+
   return {
     hoopr,
     hoopai,
     hoopaiOAuth,
+    health,
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();
     },

@@ -1,4 +1,4 @@
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamName } from './errors';
 
@@ -10,6 +10,17 @@ export interface BreakerTuning {
 }
 
 export const DEFAULT_BREAKER_TUNING: BreakerTuning = { failureThreshold: 5, cooldownMs: 10_000 };
+
+/** What readiness reads: whether calls fail fast now, since when, and the fault that opened the circuit. */
+export interface CircuitView {
+  state: 'closed' | 'open' | 'half-open';
+  /** Epoch ms the circuit last opened (open and half-open only). */
+  openedAt?: number;
+  /** The message of the fault that opened it: our own text, naming the upstream and route, never a secret. */
+  lastFault?: string;
+  /** True when the cool-down has passed: the next call through the breaker is its probe. */
+  probeDue: boolean;
+}
 
 /** Only the upstream's own faults count; 4xx, 429 and our own deadlines say nothing about its health. */
 function isUpstreamFault(error: unknown): boolean {
@@ -23,19 +34,34 @@ function isUpstreamFault(error: unknown): boolean {
  */
 export class UpstreamBreaker {
   private readonly policy: CircuitBreakerPolicy;
+  private opened: { at: number; fault?: string } | undefined;
 
   constructor(
     private readonly upstream: UpstreamName,
-    tuning: BreakerTuning,
+    private readonly tuning: BreakerTuning,
     logger: Logger,
   ) {
     this.policy = circuitBreaker(handleWhen(isUpstreamFault), {
       halfOpenAfter: tuning.cooldownMs,
       breaker: new ConsecutiveBreaker(tuning.failureThreshold),
     });
-    this.policy.onBreak(() => logger.warn('circuit opened: failing calls fast'));
+    this.policy.onBreak((reason) => {
+      this.opened = { at: Date.now(), fault: 'error' in reason && reason.error instanceof Error ? reason.error.message : undefined };
+      logger.warn('circuit opened: failing calls fast');
+    });
     this.policy.onHalfOpen(() => logger.info('circuit half-open: probing'));
-    this.policy.onReset(() => logger.info('circuit closed'));
+    this.policy.onReset(() => {
+      this.opened = undefined;
+      logger.info('circuit closed');
+    });
+  }
+
+  /** Read-only: the circuit as readiness reports it. */
+  view(): CircuitView {
+    const state = this.policy.state === CircuitState.Closed ? 'closed' : this.policy.state === CircuitState.HalfOpen ? 'half-open' : 'open';
+    if (state === 'closed' || !this.opened) return { state: 'closed', probeDue: false };
+    const probeDue = state === 'open' && Date.now() - this.opened.at >= this.tuning.cooldownMs;
+    return { state, openedAt: this.opened.at, lastFault: this.opened.fault, probeDue };
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {

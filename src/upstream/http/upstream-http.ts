@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { SecretRegistry } from '../../logger';
-import type { UpstreamBreaker } from './breaker';
-import { CallScope, type CallOptions } from './call-scope';
+import type { CircuitView, UpstreamBreaker } from './breaker';
+import { CallScope, inScope, type CallOptions } from './call-scope';
 import type { HttpTuning, UpstreamBase } from './dispatcher';
 import { exchange, type HttpResponse } from './exchange';
 import { UpstreamTimeoutError, UpstreamUnavailableError, upstreamLabel, type UpstreamName } from './errors';
@@ -42,6 +42,20 @@ export class UpstreamHttp {
 
   get retryTuning(): RetryTuning {
     return this.deps.retry;
+  }
+
+  /** Read-only: this upstream's circuit, for readiness. */
+  circuit(): CircuitView {
+    return this.deps.breaker.view();
+  }
+
+  /**
+   * The breaker's half-open probe when no caller sends one (a replica out of the load
+   * balancer gets no traffic): `GET /` with no credentials and no rate-limit slot. Any answer
+   * below 500 closes the circuit; a 5xx or a transport fault opens it for another cool-down.
+   */
+  async probe(): Promise<void> {
+    await inScope(this.scope(), (scope) => this.send({ method: 'GET', route: 'GET / (readiness probe)', path: '/', idempotent: true }, scope));
   }
 
   scope(options: CallOptions = {}): CallScope {

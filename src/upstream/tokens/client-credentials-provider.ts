@@ -27,7 +27,8 @@ export interface ClientCredentialsOptions {
  * it expires; exactly one token request in flight however many callers wait.
  */
 export class ClientCredentialsProvider implements TokenProvider {
-  private cached: { token: string; freshUntil: number } | undefined;
+  private cached: { token: string; freshUntil: number; expiresAt: number } | undefined;
+  private lastFailure: string | undefined;
   private readonly flight = new SingleFlight<string>();
 
   constructor(private readonly options: ClientCredentialsOptions) {}
@@ -43,12 +44,28 @@ export class ClientCredentialsProvider implements TokenProvider {
     return scope.race(this.flight.run('', () => this.issue()));
   }
 
+  /**
+   * Read-only, for readiness: why no token can be had now (the last request for one failed
+   * and no unexpired token is left), or undefined while calls have a token to use.
+   */
+  unavailable(): string | undefined {
+    if (this.lastFailure === undefined) return undefined;
+    return this.cached && Date.now() < this.cached.expiresAt ? undefined : this.lastFailure;
+  }
+
   private async issue(): Promise<string> {
     const obtainedAt = Date.now();
-    const issued = await inScope(this.options.newScope(), (scope) => this.options.issue(scope));
+    let issued: IssuedToken;
+    try {
+      issued = await inScope(this.options.newScope(), (scope) => this.options.issue(scope));
+    } catch (error) {
+      this.lastFailure = error instanceof Error ? error.message : 'the token request failed';
+      throw error;
+    }
+    this.lastFailure = undefined;
     this.options.secrets.add(issued.accessToken);
     const expiresAt = obtainedAt + issued.expiresInSeconds * 1000;
-    this.cached = { token: issued.accessToken, freshUntil: freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs) };
+    this.cached = { token: issued.accessToken, freshUntil: freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs), expiresAt };
     this.options.logger.debug({ expiresInSeconds: issued.expiresInSeconds }, 'client-credentials token issued');
     return issued.accessToken;
   }

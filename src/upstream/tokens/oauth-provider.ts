@@ -64,6 +64,7 @@ export class OAuthTokenProvider implements TokenProvider {
   private readonly unsaved = new Map<string, StoredTokens>();
   private readonly flight = new SingleFlight<string>();
   private readonly locations: Map<string, OAuthLocation>;
+  private readonly failures = new Map<string, string>();
 
   constructor(private readonly options: OAuthProviderOptions) {
     this.locations = new Map(options.locations.map((location) => [location.locationId, location]));
@@ -73,7 +74,7 @@ export class OAuthTokenProvider implements TokenProvider {
     const key = tokenKeys.location(locationId);
     const record = this.memory.get(key) ?? (await scope.race(this.load(key)));
     if (record && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
-    return scope.race(this.flight.run(key, () => this.refreshLocation(locationId, record?.tokens.accessToken)));
+    return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
 
   renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
@@ -81,7 +82,26 @@ export class OAuthTokenProvider implements TokenProvider {
     if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) {
       return Promise.resolve(record.tokens.accessToken);
     }
-    return scope.race(this.flight.run(tokenKeys.location(locationId), () => this.refreshLocation(locationId, rejected)));
+    return scope.race(this.flight.run(tokenKeys.location(locationId), () => this.refreshTracked(locationId, rejected)));
+  }
+
+  /**
+   * Read-only, for readiness: the locations whose last attempt to get a token failed (a
+   * refresh the upstream refused, REAUTH_REQUIRED, a store that would not keep the pair), why.
+   */
+  failingLocations(): ReadonlyMap<string, string> {
+    return this.failures;
+  }
+
+  private async refreshTracked(locationId: string, stale: string | undefined): Promise<string> {
+    try {
+      const token = await this.refreshLocation(locationId, stale);
+      this.failures.delete(locationId);
+      return token;
+    } catch (error) {
+      this.failures.set(locationId, error instanceof Error ? error.message : 'no token could be obtained');
+      throw error;
+    }
   }
 
   /** Stores a pair from a completed install (OAuth callback); clears any REAUTH_REQUIRED mark. */
