@@ -1,5 +1,6 @@
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
+import { NO_OBSERVER, type UpstreamObserver } from '../observability';
 import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamName } from './errors';
 
 export interface BreakerTuning {
@@ -28,14 +29,25 @@ export class UpstreamBreaker {
     private readonly upstream: UpstreamName,
     tuning: BreakerTuning,
     logger: Logger,
+    observer: UpstreamObserver = NO_OBSERVER,
   ) {
     this.policy = circuitBreaker(handleWhen(isUpstreamFault), {
       halfOpenAfter: tuning.cooldownMs,
       breaker: new ConsecutiveBreaker(tuning.failureThreshold),
     });
-    this.policy.onBreak(() => logger.warn('circuit opened: failing calls fast'));
-    this.policy.onHalfOpen(() => logger.info('circuit half-open: probing'));
-    this.policy.onReset(() => logger.info('circuit closed'));
+    observer.breakerChanged(upstream, 'closed');
+    this.policy.onBreak(() => {
+      logger.warn('circuit opened: failing calls fast');
+      observer.breakerChanged(upstream, 'open');
+    });
+    this.policy.onHalfOpen(() => {
+      logger.info('circuit half-open: probing');
+      observer.breakerChanged(upstream, 'half_open');
+    });
+    this.policy.onReset(() => {
+      logger.info('circuit closed');
+      observer.breakerChanged(upstream, 'closed');
+    });
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
