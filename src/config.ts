@@ -3,6 +3,7 @@ import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-conf
 import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
+import { buildObservabilityConfig, type ObservabilityConfig, observabilityEnvShape } from './server/observability/observability-config';
 import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
 
 /**
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   cors: CorsConfig;
   /** The trusted-documents manifest, when one is configured (src/server/trusted-documents-config.ts). */
   trustedDocuments?: TrustedDocumentsConfig;
+  /** Where `/metrics` is served, and whether (and where) traces are exported (src/server/observability/observability-config.ts). */
+  observability: ObservabilityConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -140,6 +143,7 @@ const envSchema = z.object({
   ...cacheSettingsEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
+  ...observabilityEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -175,10 +179,11 @@ function build(env: Env, problems: string[]): GatewayConfig {
   const allSandbox = hoopr.sandbox && hoopai.sandbox;
   const auth = buildAuthConfig(env, problems, hoopai.sandbox ? undefined : credentialedLocations(hoopai));
   const limits = buildRequestLimits(env, problems);
+  // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
+  const host = env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0');
   return {
     port: env.PORT,
-    // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
-    host: env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0'),
+    host,
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
@@ -188,6 +193,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     auth,
     cors: buildCorsConfig(env, problems, allSandbox),
     trustedDocuments: buildTrustedDocumentsConfig(env, problems),
+    observability: buildObservabilityConfig(env, problems, { sandbox: allSandbox, host }),
     hoopr,
     hoopai,
   };
