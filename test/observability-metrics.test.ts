@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+import { GatewayMetrics } from '../src/server/observability/gateway-metrics';
 import { startGateway, type RunningGateway } from '../src/server/start';
 import { graphql, startSandboxGateway } from './helpers/gateway';
 import { sharedSandboxEnv } from './helpers/shared-sandbox-env';
@@ -160,5 +161,20 @@ describe('/metrics outside sandbox mode', () => {
     const gateway = await live({ METRICS_PORT: 'off', METRICS_ON_GATEWAY_PORT: 'on' });
     expect(gateway.metricsUrl).toBeUndefined();
     expect(await scrape(`${gateway.url}/metrics`)).toContain('gateway_http_requests_in_flight');
+  });
+});
+
+describe('the README', () => {
+  it('lists every metric the gateway exposes, with its labels', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const operations = readme.slice(readme.indexOf('### Metrics'), readme.indexOf('### Tracing'));
+    const all = new GatewayMetrics().registry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[];
+    const ours = all.filter((metric) => metric.name.startsWith('gateway_'));
+    expect(ours.length).toBeGreaterThan(15);
+    for (const metric of ours) {
+      const row = operations.split('\n').find((line) => line.startsWith(`| \`${metric.name}\` |`));
+      expect(row, metric.name).toBeDefined();
+      for (const label of metric.labelNames) expect(row, `${metric.name} ${label}`).toContain(`\`${label}\``);
+    }
   });
 });
