@@ -1,6 +1,8 @@
+import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { HOOPR_SANDBOX_CREDENTIALS } from '../src/sandbox/hoopr/credentials';
+import { useAccessLog } from '../src/server/plugins/use-access-log';
 import type { RunningGateway } from '../src/server/start';
 import { startSandboxGateway } from './helpers/gateway';
 import { captureLogger, type CapturedLogger } from './helpers/upstream-log-capture';
@@ -106,6 +108,21 @@ describe('the request id', () => {
     const generated = await post({ query: '{ viewer { name } }' });
     expect(generated.requestId).toMatch(UUID);
     expect(accessLineOf(generated.requestId!).status).toBe(200);
+  });
+
+  it('is answered on a response whose headers cannot change (a redirect)', async () => {
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }),
+      logging: false,
+      plugins: [
+        useAccessLog({ graphqlEndpoint: '/graphql', callerOf: () => undefined }),
+        { onRequest: ({ url, endResponse }) => (url.pathname === '/moved' ? endResponse(Response.redirect('http://elsewhere.test/', 302)) : undefined) },
+      ],
+    });
+    const response = await yoga.fetch('http://gateway.test/moved', { headers: { 'x-request-id': 'redirected-1' } });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('http://elsewhere.test/');
+    expect(response.headers.get('x-request-id')).toBe('redirected-1');
   });
 
   it('is in the extensions of every error: refused before the body was read, an invalid document, a failing field', async () => {

@@ -44,7 +44,7 @@ export async function observeEarlyAnswer(observation: RequestObservation, respon
   } catch {
     body = undefined;
   }
-  const headers = new fetchAPI.Headers(response.headers);
+  const headers = copyOfHeaders(response.headers, fetchAPI);
   headers.delete('content-length');
   if (!Array.isArray(body?.errors)) return new fetchAPI.Response(text, { status: response.status, statusText: response.statusText, headers });
   const errors = body.errors as { extensions?: Record<string, unknown> }[];
@@ -53,6 +53,13 @@ export async function observeEarlyAnswer(observation: RequestObservation, respon
   observation.outcome ??= outcomeOf({}, codes);
   const marked = { ...body, errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId: observation.requestId } })) };
   return new fetchAPI.Response(JSON.stringify(marked), { status: response.status, statusText: response.statusText, headers });
+}
+
+/** A changeable copy: the headers of some responses are immutable (Response.redirect), and a copy made from them may still write through. */
+export function copyOfHeaders(headers: Headers, fetchAPI: FetchAPI): Headers {
+  const copy = new fetchAPI.Headers();
+  headers.forEach((value, name) => copy.append(name, value));
+  return copy;
 }
 
 /** `result` with `requestId` in every error's extensions. Errors are copied, never changed: yoga caches and reuses some. */

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Context } from '../../context';
 import { runWithLogContext } from '../../logger';
-import { observeAnswer, observeEarlyAnswer } from '../observability/answer-observation';
+import { copyOfHeaders, observeAnswer, observeEarlyAnswer } from '../observability/answer-observation';
 import { REQUEST_ID_HEADER, requestIdOf } from '../observability/request-id';
 import { currentObservation, RequestObservation } from '../observability/request-observation';
 
@@ -69,11 +69,18 @@ export function useAccessLog(options: AccessLogOptions): Plugin {
         const rewritten = await observeEarlyAnswer(observation, response, fetchAPI);
         if (rewritten) {
           answered = rewritten;
-          setResponse(rewritten);
           if (observation.path === options.graphqlEndpoint) observation.graphql = true;
         }
       }
-      answered.headers.set(REQUEST_ID_HEADER, observation.requestId);
+      try {
+        answered.headers.set(REQUEST_ID_HEADER, observation.requestId);
+      } catch {
+        // Headers of some responses are immutable (Response.redirect): answer a copy.
+        const headers = copyOfHeaders(answered.headers, fetchAPI);
+        headers.set(REQUEST_ID_HEADER, observation.requestId);
+        answered = new fetchAPI.Response(answered.body, { status: answered.status, statusText: answered.statusText, headers });
+      }
+      if (answered !== response) setResponse(answered);
       observation.caller = options.callerOf(request);
       observation.status = answered.status;
       if (options.logger) writeAccessLine(options.logger, observation);
