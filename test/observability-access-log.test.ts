@@ -40,9 +40,10 @@ beforeEach(async () => {
   await Promise.all(controls.map((control) => control.reset()));
 });
 
-async function post(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; requestId: string | null; body: any }> {
+async function post(body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<{ status: number; requestId: string | null; body: any }> {
   const response = await fetch(gateway.graphqlUrl, {
     method: 'POST',
+    signal,
     headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-dev-key', ...headers },
     body: JSON.stringify(body),
   });
@@ -85,6 +86,21 @@ describe('the access log', () => {
     expect(line.upstreamCalls).toBe(sent(hoopr) - hoopr!.tokenGrants + sent(hoopai));
     expect(line.upstreamCalls).toBeGreaterThanOrEqual(2);
     expect(line.durationMs).toEqual(expect.any(Number));
+  });
+
+  it('says a request the client abandoned was abandoned, and its abandonment line carries its id', async () => {
+    await controls[0]!.faults({ latencyMs: 1_500 });
+    try {
+      const client = new AbortController();
+      const asked = post({ query: '{ tracks(first: 1) { totalCount } }' }, { 'x-request-id': 'abandoned-1' }, client.signal).catch(() => 'gone');
+      setTimeout(() => client.abort(), 300);
+      expect(await asked).toBe('gone');
+      await expect.poll(() => linesOf('abandoned-1').map((line) => line.msg), { timeout: 5_000 }).toContain('request');
+    } finally {
+      await controls[0]!.faults({});
+    }
+    expect(linesOf('abandoned-1').map((line) => line.msg)).toContain('request abandoned by the client; its remaining upstream work was cancelled');
+    expect(accessLineOf('abandoned-1')).toMatchObject({ outcome: 'abandoned', errorCodes: [] });
   });
 
   it('names the error codes and outcome of a partial answer, and of a refused one', async () => {

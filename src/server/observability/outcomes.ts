@@ -6,23 +6,13 @@ import { ErrorCode } from '../../errors';
  * - `ok`: no errors;
  * - `partial`: data with errors (some fields failed: an upstream down, a forbidden location);
  * - `error`: it ran, and no data came back;
- * - `refused_<class>`: it never ran, refused with a code of that class (below).
+ * - `refused_<class>`: it never ran, refused with a code of that class (below);
+ * - `abandoned`: the client went away before its answer was ready (nobody read it).
  */
-export type Outcome = 'ok' | 'partial' | 'error' | `refused_${RefusalClass}`;
+export type Outcome = 'ok' | 'partial' | 'error' | `refused_${RefusalClass}` | 'abandoned';
 
 /** `auth`: who is calling; `request`: the HTTP request itself; `document`: the document or its variables; `cost`, `budget`: what it would spend. */
 export type RefusalClass = 'auth' | 'request' | 'document' | 'cost' | 'budget';
-
-export const OUTCOMES: readonly Outcome[] = [
-  'ok',
-  'partial',
-  'error',
-  'refused_auth',
-  'refused_request',
-  'refused_document',
-  'refused_cost',
-  'refused_budget',
-];
 
 const REFUSAL_CLASSES: Partial<Record<ErrorCode, RefusalClass>> = {
   [ErrorCode.UNAUTHENTICATED]: 'auth',

@@ -81,6 +81,11 @@ export function useAccessLog(options: AccessLogOptions): Plugin {
         answered = new fetchAPI.Response(answered.body, { status: answered.status, statusText: answered.statusText, headers });
       }
       if (answered !== response) setResponse(answered);
+      if (request.signal.aborted && observation.graphql) {
+        // What the answer says (its fields failed with the abort) was never read by anyone.
+        observation.outcome = 'abandoned';
+        observation.errorCodes.clear();
+      }
       observation.caller = options.callerOf(request);
       observation.status = answered.status;
       if (options.logger) writeAccessLine(options.logger, observation);
