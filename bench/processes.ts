@@ -81,6 +81,8 @@ export function gatewayEnv(upstreams: { hoopr: string; hoopai: string }): Record
     // As deployed: graphql's development-mode type checks (instanceOf) cost ~4% of the CPU.
     NODE_ENV: 'production',
     PORT: '0',
+    // /metrics on a port the OS picks: several gateways run side by side.
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     HOOPR_BASE_URL: upstreams.hoopr,

@@ -4,6 +4,7 @@ import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from '.
 import { buildRedisConfig, type RedisConfig, redisEnvShape } from './redis-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
+import { buildObservabilityConfig, type ObservabilityConfig, observabilityEnvShape } from './server/observability/observability-config';
 import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
 
 /**
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   cors: CorsConfig;
   /** The trusted-documents manifest, when one is configured (src/server/trusted-documents-config.ts). */
   trustedDocuments?: TrustedDocumentsConfig;
+  /** Where `/metrics` is served, and whether (and where) traces are exported (src/server/observability/observability-config.ts). */
+  observability: ObservabilityConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number; sandboxUrl?: string }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -149,6 +152,7 @@ const envSchema = z.object({
   ...redisEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
+  ...observabilityEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -188,10 +192,11 @@ function build(env: Env, problems: string[]): GatewayConfig {
   if (shutdownDrainMs <= limits.requestTimeoutMs) {
     problems.push(`SHUTDOWN_DRAIN_MS: expected more than REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs}), so a request in flight at shutdown can end by itself`);
   }
+  // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
+  const host = env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0');
   return {
     port: env.PORT,
-    // Sandbox mode is a developer's laptop: stay on loopback unless told otherwise.
-    host: env.HOST ?? (allSandbox ? '127.0.0.1' : '0.0.0.0'),
+    host,
     logLevel: env.LOG_LEVEL,
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
@@ -203,6 +208,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     auth,
     cors: buildCorsConfig(env, problems, allSandbox),
     trustedDocuments: buildTrustedDocumentsConfig(env, problems),
+    observability: buildObservabilityConfig(env, problems, { sandbox: allSandbox, host }),
     hoopr,
     hoopai,
   };

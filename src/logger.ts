@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -83,6 +84,30 @@ export class SecretRegistry {
 /** The registry the default logger uses; token providers add to it as they learn tokens. */
 export const knownSecrets = new SecretRegistry();
 
+/**
+ * What every line written on behalf of one request carries (its request id), whichever
+ * logger writes it — the server's, a child the upstream layer made at start-up, a library's
+ * routed through ours — without threading a logger through every call: the server runs each
+ * request inside `runWithLogContext`, and every logger built here reads the context of the
+ * code that is logging. A context, not a registry: it holds nothing once the request is over.
+ */
+export interface LogContext {
+  /** Merged into every line logged in this context; never put a secret here (it is scrubbed like any field). */
+  readonly logFields: Readonly<Record<string, unknown>>;
+}
+
+const logContexts = new AsyncLocalStorage<LogContext>();
+
+/** Runs `work` (and everything it starts) in `context`. */
+export function runWithLogContext<T>(context: LogContext, work: () => T): T {
+  return logContexts.run(context, work);
+}
+
+/** The context of the code running now; undefined outside any request. */
+export function currentLogContext(): LogContext | undefined {
+  return logContexts.getStore();
+}
+
 export interface LoggerOptions {
   /** pino level; default `info`. */
   level?: string;
@@ -99,6 +124,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: { service: 'hoop-gateway' },
+      // A copy: pino merges each line's own fields into the object the mixin returns.
+      mixin: () => ({ ...logContexts.getStore()?.logFields }),
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       serializers: {
         msg: (message: unknown) => scrub(message),

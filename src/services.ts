@@ -8,7 +8,7 @@ import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
 import { MemoryEventBus } from './upstream/events/memory-event-bus';
 import { RedisEventBus } from './upstream/events/redis-event-bus';
-import type { Upstreams } from './upstream/index';
+import { NO_OBSERVER, type UpstreamObserver, type Upstreams } from './upstream/index';
 import type { SharedRedis } from './upstream/redis/connection';
 
 export interface ServicesOptions {
@@ -26,6 +26,8 @@ export interface ServicesOptions {
   catalogCache?: Pick<CatalogCacheOptions, 'ttlMs' | 'streamMarginMs'>;
   /** Where shared state reports trouble (Redis unreachable, a slow subscriber). */
   logger?: Logger;
+  /** Told of every cache lookup and eviction (metrics). Default: `NO_OBSERVER`. */
+  observer?: UpstreamObserver;
 }
 
 /**
@@ -36,20 +38,22 @@ export interface ServicesOptions {
 export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, options: ServicesOptions): GatewayServices {
   const caches = { ...DEFAULT_CACHE_SETTINGS, ...options.caches };
   const clock = options.clock;
+  const observer = options.observer ?? NO_OBSERVER;
   const events = createEventBus(options);
   // Local caches, kept in step across instances by the events of each other's writes
   // (README, "Shared mode"): a cached read costs no Redis round trip and survives Redis being down.
-  const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock });
+  const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock, observer });
   followRemoteChanges(crmCache, events, options.logger);
   return {
     catalogMode: options.catalogMode,
     locationNames: options.locationNames ?? {},
     catalog: new CachedCatalog(
       upstreams.hoopr,
-      new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock }),
+      new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock, observer }),
+      observer,
     ),
     crm: new CachedCrm(upstreams.hoopai, crmCache, events, clock),
-    idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock }),
+    idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
     pageLimits: createListPageLimits(),
     events,
   };

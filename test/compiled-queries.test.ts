@@ -63,10 +63,13 @@ afterAll(async () => {
   await Promise.all([hoopr?.close(), hoopai?.close()]);
 });
 
-/** Signed stream URLs carry the signing second; everything else must match (errors in any order). */
+/** Signed stream URLs carry the signing second, errors their request's id; everything else must match (errors in any order). */
 function comparable(response: GraphQLResponse): unknown {
   return JSON.parse(
-    JSON.stringify(withErrorsSorted(response)).replace(/"url":"[^"]*X-Goog-Signature[^"]*"/g, '"url":"<signed>"').replace(/"expiresAt":"[^"]*"/g, '"expiresAt":"<t>"'),
+    JSON.stringify(withErrorsSorted(response))
+      .replace(/"url":"[^"]*X-Goog-Signature[^"]*"/g, '"url":"<signed>"')
+      .replace(/"expiresAt":"[^"]*"/g, '"expiresAt":"<t>"')
+      .replace(/"requestId":"[^"]*"/g, '"requestId":"<id>"'),
   );
 }
 

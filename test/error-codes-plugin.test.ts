@@ -109,7 +109,7 @@ describe('the gateway', () => {
 
   it('answers a bad enum value in a variable with BAD_USER_INPUT, before any upstream call', async () => {
     const body = await harness.ask('query($type: TrackType) { tracks(first: 1, filter: { type: $type }) { totalCount } }', { type: 'JINGLE' });
-    expect(body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })] });
+    expect(body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', requestId: expect.any(String) } })] });
     expect(await harness.control.requests('GET /v1/tracks')).toBe(0);
   });
 });

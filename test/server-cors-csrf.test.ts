@@ -176,7 +176,9 @@ describe('CSRF prevention', () => {
   it.each(simpleRequests)('refuses %s of a mutation with CSRF_REFUSED and no upstream call', async (_name, body, contentType) => {
     const answer = await postAs(body(), contentType);
     expect(answer.status).toBe(415);
-    expect(answer.body.errors).toEqual([{ message: expect.stringContaining('application/json'), extensions: { code: 'CSRF_REFUSED' } }]);
+    expect(answer.body.errors).toEqual([
+      { message: expect.stringContaining('application/json'), extensions: { code: 'CSRF_REFUSED', requestId: expect.any(String) } },
+    ]);
     expect(answer.body.data).toBeUndefined();
     expect(await upstreamCalls(controls)).toBe(0);
   });
@@ -188,7 +190,7 @@ describe('CSRF prevention', () => {
       body: new URLSearchParams({ query: '{ viewer { name } }' }),
     });
     expect(response.status).toBe(415);
-    expect((await response.json()).errors[0].extensions).toEqual({ code: 'CSRF_REFUSED' });
+    expect((await response.json()).errors[0].extensions).toEqual({ code: 'CSRF_REFUSED', requestId: expect.any(String) });
   });
 
   it('runs the same mutation sent as JSON, which reaches HoopAI', async () => {

@@ -64,7 +64,7 @@ describe('the gateway', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
-      errors: [expect.objectContaining({ message: expect.stringMatching(/declare it `\$slug: String!`/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })],
+      errors: [expect.objectContaining({ message: expect.stringMatching(/declare it `\$slug: String!`/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) } })],
     });
     expect(await harness.control.requests('GET /v1/search')).toBe(0);
 

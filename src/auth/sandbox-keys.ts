@@ -22,3 +22,10 @@ export function sandboxViewer(key: string, sandboxLocationIds: readonly string[]
   }
   return undefined;
 }
+
+/** The names of the callers the development keys authenticate: a set the sandbox's locations bound. */
+export function sandboxCallerNames(sandboxLocationIds: readonly string[]): string[] {
+  return [SANDBOX_DEV_KEY, ...sandboxLocationIds.map((id) => `${PER_LOCATION_PREFIX}${id}`)].map(
+    (key) => sandboxViewer(key, sandboxLocationIds)!.name,
+  );
+}

@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import type { GatewayServices } from '../context';
@@ -11,6 +12,8 @@ import { createUpstreams, type Upstreams, type UpstreamsOptions } from '../upstr
 import { SharedRedis } from '../upstream/redis/connection';
 import { knownSecrets } from '../logger';
 import { Drain } from './drain';
+import { createObservability, type GatewayObservability } from './observability/gateway-observability';
+import { type MetricsServer, startMetricsServer } from './observability/metrics-server';
 import { upstreamOptionsFrom } from './upstream-options';
 import { upstreamReadiness } from './upstream-readiness';
 import { createGateway, type Gateway } from './yoga';
@@ -25,6 +28,9 @@ export interface RunningGateway {
   upstreams: Upstreams;
   /** What every request shares: the catalog and CRM behind their caches, and the stores. */
   services: GatewayServices;
+  /** Metrics and traces; `metricsUrl` is set when `/metrics` has a listener of its own (METRICS_PORT). */
+  observability: GatewayObservability;
+  metricsUrl?: string;
   /** Began when shutdown began: /readyz is 503 from then on. */
   drain: Drain;
   /** HTTP requests being answered now (event streams included). */
@@ -51,6 +57,8 @@ export async function startGateway(
     services?: Pick<ServicesOptions, 'clock' | 'catalogCache'>;
     /** Breaker and retry tuning beyond the defaults (tests shorten the cool-down). */
     upstreams?: Pick<UpstreamsOptions, 'breaker' | 'retry'>;
+    /** Spans go to this exporter, as each ends, whatever the configuration says (tests). */
+    spanExporter?: SpanExporter;
   } = {},
 ): Promise<RunningGateway> {
   const sandboxes: RunningGateway['sandboxes'] = {};
@@ -75,19 +83,29 @@ export async function startGateway(
 
   const hooprUrl = config.hoopr.sandbox ? (config.hoopr.sandboxUrl ?? sandboxes.hoopr!.url) : config.hoopr.baseUrl;
   const hoopaiUrl = config.hoopai.sandbox ? (config.hoopai.sandboxUrl ?? sandboxes.hoopai!.url) : config.hoopai.baseUrl;
+  const sandboxLocationIds = config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined;
+  const observability = await createObservability(config.observability, {
+    logger,
+    trustedDocuments: config.trustedDocuments?.documents.values(),
+    callers: config.auth,
+    sandboxLocationIds,
+    spanExporter: overrides.spanExporter,
+  });
+  const observer = observability.upstreamObserver;
   // The shared mode: one connection for the whole gateway; it reconnects by itself.
   const shared = config.redis ? new SharedRedis({ ...config.redis, logger }) : undefined;
   const redisPassword = config.redis ? new URL(config.redis.url).password : '';
   if (redisPassword) knownSecrets.add(decodeURIComponent(redisPassword));
   const upstreams = createUpstreams({
     ...upstreamOptionsFrom(config, { hoopr: hooprUrl, hoopai: hoopaiUrl }, logger, shared),
+    observer,
     ...overrides.upstreams,
   });
   const stopSandboxes = () => Promise.allSettled([sandboxes.hoopr?.close(), sandboxes.hoopai?.close()]);
   try {
     await upstreams.ready();
   } catch (error) {
-    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes()]);
+    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
     throw error;
   }
   const services = createServices(upstreams, {
@@ -96,13 +114,14 @@ export async function startGateway(
     caches: config.caches,
     shared,
     logger,
+    observer,
     ...overrides.services,
   });
   const drain = new Drain();
   const yoga = createGateway({
     services,
     oauth: upstreams.hoopaiOAuth,
-    sandboxLocationIds: config.hoopai.sandbox ? SANDBOX_LOCATIONS.map((l) => l.id) : undefined,
+    sandboxLocationIds,
     callers: config.auth,
     readiness: upstreams.health.map(upstreamReadiness),
     drain,
@@ -113,6 +132,7 @@ export async function startGateway(
     limits: config.limits,
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,
+    observability,
   });
   if (config.trustedDocuments) {
     const { path, documents, only } = config.trustedDocuments;
@@ -125,6 +145,7 @@ export async function startGateway(
     inFlight += 1;
     response.once('close', () => (inFlight -= 1));
   });
+  let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -133,8 +154,14 @@ export async function startGateway(
         resolve();
       });
     });
+    const { port: metricsPort, host: metricsHost } = config.observability.metrics;
+    if (metricsPort !== undefined) {
+      metricsServer = await startMetricsServer(observability.metrics, { port: metricsPort, host: metricsHost });
+      logger.info({ url: metricsServer.url }, 'metrics served');
+    }
   } catch (error) {
-    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes()]);
+    server.close();
+    await Promise.allSettled([upstreams.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -150,6 +177,8 @@ export async function startGateway(
     sandboxes,
     upstreams,
     services,
+    observability,
+    metricsUrl: metricsServer?.url,
     drain,
     inFlight: () => inFlight,
     close(drainMs = config.shutdownDrainMs) {
@@ -174,9 +203,12 @@ export async function startGateway(
         // request): the pools wait for them only as long as the drain has left.
         const left = Math.max(0, drainStarted + drainMs - Date.now());
         await Promise.race([upstreams.close(), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+        await metricsServer?.close();
         await services.events.close();
         await shared?.close();
         await stopSandboxes();
+        // Last: the spans of the requests that just finished are sent.
+        await observability.shutdown();
       })();
       return shutdown;
     },

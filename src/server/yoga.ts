@@ -14,6 +14,8 @@ import { corsOptions, grantsAnyOrigin } from './cors';
 import type { CorsConfig } from './cors-config';
 import { DEFAULT_QUERY, graphiqlHeaders } from './graphiql';
 import type { Drain } from './drain';
+import type { GatewayObservability } from './observability/gateway-observability';
+import { useAccessLog } from './plugins/use-access-log';
 import { useCallerAuthentication } from './plugins/use-caller-authentication';
 import { type CompiledQueriesOptions, useCompiledQueries } from './plugins/use-compiled-queries';
 import { useCompression } from './plugins/use-compression';
@@ -22,11 +24,13 @@ import { useDrain } from './plugins/use-drain';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
+import { useMetrics } from './plugins/use-metrics';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
 import { useValidationRules } from './plugins/use-validation-rules';
 import { useVaryOrigin } from './plugins/use-vary-origin';
+import { useTracing } from './plugins/use-tracing';
 import { useTrustedDocuments } from './plugins/use-trusted-documents';
 import type { TrustedDocumentsConfig } from './trusted-documents-config';
 
@@ -54,6 +58,8 @@ export interface GatewayOptions {
   cors?: CorsConfig;
   /** Documents callers may name by id; with `only`, the only ones most callers may send. */
   trustedDocuments?: TrustedDocumentsConfig;
+  /** Metrics and traces (src/server/observability); without, requests still get ids and access lines. */
+  observability?: GatewayObservability;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -70,7 +76,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Order matters: who is calling (a header check) before the body is read; then the
   // document's size and shape while it is parsed and validated; then its cost in upstream
   // calls before it runs.
+  const observability = options.observability;
   const plugins: Plugin[] = [
+    // First: every request's id and observation, which the metrics and traces read.
+    useAccessLog({ logger: options.structuredLogger, graphqlEndpoint, callerOf: (request) => authentication.viewerOf(request)?.name }),
+    ...(observability ? [useMetrics(observability)] : []),
+    ...(observability?.tracing ? [useTracing(observability.tracing, graphqlEndpoint)] : []),
     useHealth({ checks: options.readiness, draining: () => options.drain?.draining === true }),
     useErrorCodes(),
     useValidationRules(schemaValidationRules),
@@ -107,7 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Unexpected errors are masked as "Unexpected error."; only GraphQLErrors reach clients.
     maskedErrors: true,
     maxRequestBodySize: limits.maxRequestBytes,
-    parserAndValidationCache: boundedDocumentCaches(limits.documentCacheBytes),
+    parserAndValidationCache: boundedDocumentCaches(limits.documentCacheBytes, observability?.upstreamObserver),
     graphiql: {
       title: 'Hoop gateway',
       defaultQuery: DEFAULT_QUERY,

@@ -13,6 +13,7 @@ import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
 import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
+import { NO_OBSERVER } from './observability';
 import type { HoopaiOptions, UpstreamsOptions } from './options';
 import { DEFAULT_RATE_LIMIT_TUNING, LocationRateLimiter } from './rate-limit/location-limiter';
 import { ClientCredentialsProvider } from './tokens/client-credentials-provider';
@@ -32,6 +33,7 @@ export type { HoopaiClient, HoopaiVersions } from './hoopai/client';
 export type * from './hoopai/types';
 export type { HoopaiLocationAuth, HoopaiLocationConfig } from './hoopai/location-tokens';
 export { InstallRefusedError, type HoopaiOAuthInstaller, type HoopaiOAuthSettings, type InstallResult } from './hoopai/oauth-installer';
+export * from './observability';
 export { FileTokenStore } from './tokens/file-store';
 export { MemoryTokenStore } from './tokens/memory-store';
 export { TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './tokens/token-store';
@@ -56,6 +58,7 @@ export class UpstreamConfigError extends Error {}
 export function createUpstreams(options: UpstreamsOptions): Upstreams {
   const logger = options.logger ?? defaultLogger;
   const secrets = options.secrets ?? knownSecrets;
+  const observer = options.observer ?? NO_OBSERVER;
   const tuning: HttpTuning = { ...DEFAULT_HTTP_TUNING, ...options.http };
   const transport = (upstream: UpstreamName, baseUrl: string) => {
     const base = parseBaseUrl(baseUrl);
@@ -64,12 +67,13 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     const http = new UpstreamHttp(upstream, {
       base,
       dispatcher,
-      breaker: new UpstreamBreaker(upstream, { ...DEFAULT_BREAKER_TUNING, ...options.breaker }, child),
+      breaker: new UpstreamBreaker(upstream, { ...DEFAULT_BREAKER_TUNING, ...options.breaker }, child, observer),
       tuning,
       retry: { ...DEFAULT_RETRY_TUNING, ...options.retry },
       defaultTimeoutMs: options.defaultTimeoutMs ?? 15_000,
       logger: child,
       secrets,
+      observer,
     });
     return { http, dispatcher };
   };
@@ -82,6 +86,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     refreshAheadMs: options.hoopr.refreshAheadMs ?? 60_000,
     secrets,
     logger: hooprTransport.http.logger,
+    observer,
   });
   const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens), hooprTokens, hooprSource);
 
@@ -109,10 +114,11 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
       newScope: () => hoopaiTransport.http.scope(),
       secrets,
       logger: hoopaiTransport.http.logger,
+      observer,
     });
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
   }
-  const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger);
+  const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
     new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
     versions,

@@ -6,6 +6,7 @@ import type { RetryTuning } from './http/retry';
 import type { HoopaiVersions } from './hoopai/client';
 import type { HoopaiLocationConfig } from './hoopai/location-tokens';
 import type { HoopaiOAuthSettings } from './hoopai/oauth-installer';
+import type { UpstreamObserver } from './observability';
 import type { RateLimitTuning } from './rate-limit/location-limiter';
 import type { SharedRedis } from './redis/connection';
 import type { TokenStore } from './tokens/token-store';
@@ -22,6 +23,8 @@ export interface UpstreamsOptions {
    * the logger scrubs with. Default: `knownSecrets` (the default logger's).
    */
   secrets?: SecretRegistry;
+  /** Told of every request, retry, rate-limit wait, token request and breaker change (metrics, traces). Default: `NO_OBSERVER`. */
+  observer?: UpstreamObserver;
   /** Deadline of a call whose caller passes none (map REQUEST_TIMEOUT_MS here). Default 15000. */
   defaultTimeoutMs?: number;
   /** Pools and timeouts, applied to both upstreams. Defaults in `DEFAULT_HTTP_TUNING`. */

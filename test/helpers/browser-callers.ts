@@ -13,6 +13,8 @@ export const BROWSER_LOCATION_ID = SANDBOX_LOCATIONS[0]!.id;
 export function liveGatewayEnv(upstreams: { hoopr: string; hoopai: string }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PORT: '0',
+    // No listener of its own for /metrics: several gateways run side by side.
+    METRICS_PORT: 'off',
     HOOPR_BASE_URL: upstreams.hoopr,
     HOOPR_CLIENT_ID: 'sandbox-client',
     HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',

@@ -8,6 +8,8 @@ import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../../src/sandbox/hoop
 export function sharedSandboxEnv(sandboxes: { hooprUrl: string; hoopaiUrl: string }): Record<string, string> {
   return {
     PORT: '0',
+    // No listener of its own for /metrics: several gateways run side by side.
+    METRICS_PORT: 'off',
     HOOPR_BASE_URL: sandboxes.hooprUrl,
     HOOPR_CLIENT_ID: 'sandbox-client',
     HOOPR_CLIENT_SECRET: 'hpr_test_sandbox_secret',

@@ -18,6 +18,7 @@ export interface OAuthGateway {
 export async function startOAuthGateway(
   hoopaiUrl: string,
   hoopai: Pick<UpstreamsOptions['hoopai'], 'locations' | 'tokenStore' | 'rateLimit'>,
+  options: Pick<UpstreamsOptions, 'observer'> = {},
 ): Promise<OAuthGateway> {
   let handler: ReturnType<typeof createYoga> | undefined;
   const server: Server = createServer((req, res) => void handler!(req, res));
@@ -25,6 +26,7 @@ export async function startOAuthGateway(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const upstreams = testUpstreams({
+    ...options,
     retry: { initialDelayMs: 5, maxDelayMs: 20 },
     hoopai: {
       baseUrl: hoopaiUrl,

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Context } from '../../context';
@@ -12,7 +13,8 @@ export function useRequestAbortLog(logger: Logger | undefined): Plugin {
       const ctx = args.contextValue as unknown as Context;
       const signal = ctx.upstreamCall?.signal;
       if (!logger || !signal || signal.aborted) return;
-      const onAbort = () => {
+      // Bound to the request's context: the abort is dispatched from the socket's, and the line must carry the request's id.
+      const onAbort = AsyncResource.bind(() => {
         const metered = ctx.upstreamCall.meter.snapshot();
         logger.info(
           {
@@ -22,7 +24,7 @@ export function useRequestAbortLog(logger: Logger | undefined): Plugin {
           },
           'request abandoned by the client; its remaining upstream work was cancelled',
         );
-      };
+      });
       signal.addEventListener('abort', onAbort, { once: true });
       return {
         onExecuteDone() {

@@ -12,6 +12,7 @@ import type {
   PageParams,
   SearchParams,
 } from '../hoopr/types';
+import { NO_OBSERVER, type UpstreamObserver } from '../observability';
 import { mapWithConcurrency } from './bounded-concurrency';
 import type { CatalogCache } from './catalog-cache';
 
@@ -38,6 +39,10 @@ export const SLUG_SEARCH_PAGE_SIZE = 50;
  *
  * Batch lookups return one result per id, in id order, an Error for an id that failed or
  * does not exist (NotFoundError), so they can back DataLoaders directly.
+ *
+ * The observer counts a hit for every lookup the cache answers (a remembered miss too) and
+ * a miss for every one that goes to Hoopr; a peek that finds nothing counts neither, so a
+ * peek followed by a load is one miss, not two.
  */
 export class CachedCatalog {
   #filterListingPages: number | undefined;
@@ -45,6 +50,7 @@ export class CachedCatalog {
   constructor(
     private readonly client: HooprClient,
     readonly cache: CatalogCache,
+    private readonly observer: UpstreamObserver = NO_OBSERVER,
   ) {}
 
   /** The catalog mode Hoopr's token answer states (the cached token costs no call). */
@@ -83,6 +89,7 @@ export class CachedCatalog {
       const cached = this.cachedTrack(id);
       if (cached) return cached;
       if (cached === null) return notFound('track', id);
+      this.observer.cacheLookup('catalog', false);
       try {
         const track = await this.client.getTrack(id, options);
         this.cache.rememberTrack(track);
@@ -96,12 +103,18 @@ export class CachedCatalog {
 
   /** What the cache alone knows: the track, null for a remembered miss, undefined when only Hoopr can tell. */
   cachedTrack(id: string): HooprTrack | null | undefined {
-    return this.cache.track(id) ?? (this.cache.isMissing({ id }) ? null : undefined);
+    return this.#counted(this.cache.track(id) ?? (this.cache.isMissing({ id }) ? null : undefined));
   }
 
   /** As {@link cachedTrack}, by slug. */
   cachedTrackBySlug(slug: string): HooprTrack | null | undefined {
-    return this.cache.trackWithSlug(slug) ?? (this.cache.isMissing({ slug }) ? null : undefined);
+    return this.#counted(this.cache.trackWithSlug(slug) ?? (this.cache.isMissing({ slug }) ? null : undefined));
+  }
+
+  /** What a lookup found, counted as a hit when the cache knew the answer. */
+  #counted<T>(found: T | undefined): T | undefined {
+    if (found !== undefined) this.observer.cacheLookup('catalog', true);
+    return found;
   }
 
   /**
@@ -111,6 +124,7 @@ export class CachedCatalog {
   artists(ids: readonly string[], options: CallOptions & { complete: boolean }): Promise<(HooprArtist | Error)[]> {
     return mapWithConcurrency(ids, PER_ID_CONCURRENCY, async (id) => {
       const cached = this.cache.artist(id, { complete: options.complete });
+      this.observer.cacheLookup('catalog', cached !== undefined);
       if (cached) return cached;
       try {
         const artist = await this.client.getArtist(id, options);
@@ -124,7 +138,13 @@ export class CachedCatalog {
 
   /** Hoopr has no filter-by-id call: ids the cache does not hold cost one listing of all filters. */
   async filters(ids: readonly string[], options: CallOptions): Promise<(HooprFilter | Error)[]> {
-    if (ids.some((id) => this.cache.filter(id) === undefined)) {
+    let missing = 0;
+    for (const id of ids) {
+      const held = this.cache.filter(id) !== undefined;
+      this.observer.cacheLookup('catalog', held);
+      if (!held) missing++;
+    }
+    if (missing > 0) {
       try {
         await this.#listAllFilters(options);
       } catch (error) {
@@ -153,6 +173,7 @@ export class CachedCatalog {
   async trackBySlug(slug: string, options: CallOptions): Promise<HooprTrack | undefined> {
     const cached = this.cachedTrackBySlug(slug);
     if (cached !== undefined) return cached ?? undefined;
+    this.observer.cacheLookup('catalog', false);
     const hits = await this.search({ q: slug, page: 1, pageSize: SLUG_SEARCH_PAGE_SIZE }, options);
     const match = hits.items.find((hit): hit is { kind: 'track' } & HooprTrack => isTrackHit(hit) && hit.slug === slug);
     if (!match) this.cache.rememberMissing({ slug });

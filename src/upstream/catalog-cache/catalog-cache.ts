@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { HooprArtist, HooprFilter, HooprTrack } from '../hoopr/types';
+import { NO_OBSERVER, reportEvictions, type UpstreamObserver } from '../observability';
 import { approximateBytes } from './entry-size';
 import { signedUrlExpiresAt } from './signed-url-expiry';
 
@@ -20,6 +21,8 @@ export interface CatalogCacheOptions {
   streamMarginMs?: number;
   /** Epoch ms; injectable so expiry can be tested without waiting. */
   clock?: () => number;
+  /** Told of evictions (entries pushed out for room, or expired). */
+  observer?: UpstreamObserver;
 }
 
 const DEFAULT_CATALOG_CACHE_BYTES = 32 * 1024 * 1024;
@@ -64,6 +67,7 @@ export class CatalogCache {
     this.#streamMarginMs = options.streamMarginMs ?? DEFAULT_STREAM_MARGIN_MS;
     this.#clock = options.clock ?? Date.now;
     const clock = this.#clock;
+    const dispose = reportEvictions(options.observer ?? NO_OBSERVER, 'catalog');
     this.#entries = new LRUCache<string, Entry>({
       maxSize: options.maxSizeBytes ?? DEFAULT_CATALOG_CACHE_BYTES,
       sizeCalculation: (entry, key) => approximateBytes(key) + approximateBytes(entry),
@@ -71,12 +75,14 @@ export class CatalogCache {
       // Expiry follows the injected clock, read on every access (no coarse clock caching).
       perf: { now: () => clock() },
       ttlResolution: 0,
+      dispose,
     });
     this.#misses = new LRUCache<string, true>({
       max: options.maxMisses ?? DEFAULT_MAX_MISSES,
       ttl: options.missTtlMs ?? DEFAULT_MISS_TTL_MS,
       perf: { now: () => clock() },
       ttlResolution: 0,
+      dispose,
     });
   }
 

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { NO_OBSERVER, reportEvictions, type UpstreamObserver } from '../observability';
 import type { CrmContact, CrmConversation } from './records';
 
 export interface CrmCacheOptions {
@@ -8,6 +9,8 @@ export interface CrmCacheOptions {
   ttlMs?: Partial<Record<'contact' | 'conversation', number>>;
   /** Epoch ms; injectable so expiry can be tested without waiting. */
   clock?: () => number;
+  /** Told of every lookup (hit or miss) and eviction. */
+  observer?: UpstreamObserver;
 }
 
 const DEFAULT_TTL_MS = { contact: 30_000, conversation: 15_000 };
@@ -42,9 +45,11 @@ export class CrmCache {
   readonly #forgottenAt: LRUCache<string, CacheMark>;
   /** Reads marked before this may not store: a clear, or a forget the cache no longer remembers. */
   #storableFrom: CacheMark = 0;
+  readonly #observer: UpstreamObserver;
 
   constructor(options: CrmCacheOptions = {}) {
     this.#ttl = { ...DEFAULT_TTL_MS, ...options.ttlMs };
+    this.#observer = options.observer ?? NO_OBSERVER;
     const clock = options.clock ?? Date.now;
     const maxEntries = options.maxEntries ?? 20_000;
     this.#entries = new LRUCache<string, Entry>({
@@ -52,6 +57,7 @@ export class CrmCache {
       ttl: Math.max(...Object.values(this.#ttl)),
       perf: { now: () => clock() },
       ttlResolution: 0,
+      dispose: reportEvictions(this.#observer, 'crm'),
     });
     this.#forgottenAt = new LRUCache<string, CacheMark>({
       max: maxEntries,
@@ -67,8 +73,10 @@ export class CrmCache {
     return this.#sequence;
   }
 
+  /** A lookup, counted as a hit or a miss (the caller fetches on a miss). */
   contact(locationId: string, contactId: string): CrmContact | undefined {
     const entry = this.#entries.get(key(locationId, 'contact', contactId));
+    this.#observer.cacheLookup('crm', entry?.kind === 'contact');
     return entry?.kind === 'contact' ? entry.contact : undefined;
   }
 
@@ -84,6 +92,7 @@ export class CrmCache {
 
   conversation(locationId: string, conversationId: string): CrmConversation | undefined {
     const entry = this.#entries.get(key(locationId, 'conversation', conversationId));
+    this.#observer.cacheLookup('crm', entry?.kind === 'conversation');
     return entry?.kind === 'conversation' ? entry.conversation : undefined;
   }
 

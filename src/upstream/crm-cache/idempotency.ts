@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { NO_OBSERVER, reportEvictions, type UpstreamObserver } from '../observability';
 
 export interface IdempotencyStoreOptions {
   /** Most keys remembered (default 50,000); the oldest go first beyond it. */
@@ -6,6 +7,8 @@ export interface IdempotencyStoreOptions {
   /** How long a key's first result is replayed (default 24 h). */
   ttlMs?: number;
   clock?: () => number;
+  /** Told of every key looked up (a hit replays a result) and every key evicted. */
+  observer?: UpstreamObserver;
 }
 
 export interface IdempotencyOutcome<T> {
@@ -43,14 +46,17 @@ interface Entry {
  */
 export class IdempotencyStore {
   readonly #entries: LRUCache<string, Entry>;
+  readonly #observer: UpstreamObserver;
 
   constructor(options: IdempotencyStoreOptions = {}) {
     const clock = options.clock ?? Date.now;
+    this.#observer = options.observer ?? NO_OBSERVER;
     this.#entries = new LRUCache<string, Entry>({
       max: options.maxEntries ?? 50_000,
       ttl: options.ttlMs ?? 24 * 60 * 60_000,
       perf: { now: () => clock() },
       ttlResolution: 0,
+      dispose: reportEvictions(this.#observer, 'idempotency'),
     });
   }
 
@@ -61,6 +67,7 @@ export class IdempotencyStore {
     keepFailure: (error: unknown) => boolean = () => false,
   ): Promise<IdempotencyOutcome<T>> {
     const existing = this.#entries.get(scopedKey);
+    this.#observer.cacheLookup('idempotency', existing !== undefined);
     if (existing) {
       if (existing.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
       return { value: (await existing.result) as T, replayed: true };

@@ -39,7 +39,14 @@ export class AuthorizedCaller {
           if (retried.status === 401) throw this.unauthenticated(key, request, retried);
           return retried;
         },
-        { idempotent: request.idempotent, scope, tuning: this.http.retryTuning, logger: this.http.logger, route: request.route },
+        {
+          idempotent: request.idempotent,
+          scope,
+          tuning: this.http.retryTuning,
+          logger: this.http.logger,
+          observer: this.http.observer,
+          route: request.route,
+        },
       ),
     );
   }

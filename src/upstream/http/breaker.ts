@@ -1,5 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
+import { NO_OBSERVER, type UpstreamObserver } from '../observability';
 import { CircuitOpenError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamName } from './errors';
 
 export interface BreakerTuning {
@@ -40,19 +41,26 @@ export class UpstreamBreaker {
     private readonly upstream: UpstreamName,
     private readonly tuning: BreakerTuning,
     logger: Logger,
+    observer: UpstreamObserver = NO_OBSERVER,
   ) {
     this.policy = circuitBreaker(handleWhen(isUpstreamFault), {
       halfOpenAfter: tuning.cooldownMs,
       breaker: new ConsecutiveBreaker(tuning.failureThreshold),
     });
+    observer.breakerChanged(upstream, 'closed');
     this.policy.onBreak((reason) => {
       this.opened = { at: Date.now(), fault: 'error' in reason && reason.error instanceof Error ? reason.error.message : undefined };
       logger.warn('circuit opened: failing calls fast');
+      observer.breakerChanged(upstream, 'open');
     });
-    this.policy.onHalfOpen(() => logger.info('circuit half-open: probing'));
+    this.policy.onHalfOpen(() => {
+      logger.info('circuit half-open: probing');
+      observer.breakerChanged(upstream, 'half_open');
+    });
     this.policy.onReset(() => {
       this.opened = undefined;
       logger.info('circuit closed');
+      observer.breakerChanged(upstream, 'closed');
     });
   }
 

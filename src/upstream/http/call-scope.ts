@@ -28,6 +28,7 @@ export class CallScope {
   readonly #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #meter: CallMeter | undefined;
   #sends = 0;
+  #attempts = 0;
   #abortedBy: 'caller' | 'deadline' | undefined;
 
   constructor(
@@ -74,6 +75,11 @@ export class CallScope {
    */
   recordSend(): void {
     this.#meter?.beforeSend(this.upstream, this.#sends++ === 0 ? 'first' : 'repeat');
+  }
+
+  /** Numbers every HTTP request this call sends, credentialed or not: 0 for the first, 1 for its first repeat, … */
+  nextAttempt(): number {
+    return this.#attempts++;
   }
 
   remainingMs(): number {

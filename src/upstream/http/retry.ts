@@ -1,5 +1,6 @@
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import type { Logger } from 'pino';
+import type { UpstreamObserver } from '../observability';
 import type { CallScope } from './call-scope';
 import { CircuitOpenError, RateLimitedError, UpstreamTimeoutError, UpstreamUnavailableError } from './errors';
 
@@ -42,7 +43,7 @@ function retryDelayFloor(error: unknown, idempotent: boolean): number | undefine
  */
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
-  context: { idempotent: boolean; scope: CallScope; tuning: RetryTuning; logger: Logger; route: string },
+  context: { idempotent: boolean; scope: CallScope; tuning: RetryTuning; logger: Logger; observer: UpstreamObserver; route: string },
 ): Promise<T> {
   const { scope, tuning } = context;
   const schedule = new ExponentialBackoff({ initialDelay: tuning.initialDelayMs, maxDelay: tuning.maxDelayMs });
@@ -56,10 +57,9 @@ export async function withRetries<T>(
       backoff = backoff ? backoff.next(undefined) : schedule.next();
       const delay = Math.max(floor, backoff.duration);
       if (delay >= scope.remainingMs()) throw error;
-      context.logger.debug(
-        { route: context.route, attempt: attemptNumber + 1, delayMs: Math.round(delay), code: (error as { code?: string }).code },
-        'retrying upstream call',
-      );
+      const code = (error as { code?: string }).code ?? 'UNKNOWN';
+      context.logger.debug({ route: context.route, attempt: attemptNumber + 1, delayMs: Math.round(delay), code }, 'retrying upstream call');
+      context.observer.retryScheduled(scope.upstream, context.route, code, delay);
       await scope.sleep(delay);
     }
   }

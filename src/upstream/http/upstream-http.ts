@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { SecretRegistry } from '../../logger';
+import type { UpstreamObserver } from '../observability';
 import type { CircuitView, UpstreamBreaker } from './breaker';
 import { CallScope, inScope, type CallOptions } from './call-scope';
 import type { HttpTuning, UpstreamBase } from './dispatcher';
@@ -20,6 +21,8 @@ export interface UpstreamHttpDeps {
   defaultTimeoutMs: number;
   logger: Logger;
   secrets: SecretRegistry;
+  /** Told of every request sent and every retry (metrics, traces). */
+  observer: UpstreamObserver;
 }
 
 /**
@@ -58,6 +61,10 @@ export class UpstreamHttp {
     await inScope(this.scope(), (scope) => this.send({ method: 'GET', route: 'GET / (readiness probe)', path: '/', idempotent: true }, scope));
   }
 
+  get observer(): UpstreamObserver {
+    return this.deps.observer;
+  }
+
   scope(options: CallOptions = {}): CallScope {
     return new CallScope(this.upstream, options, this.deps.defaultTimeoutMs);
   }
@@ -68,7 +75,13 @@ export class UpstreamHttp {
    */
   async send(request: UpstreamRequest, scope: CallScope, authorization?: string): Promise<HttpResponse> {
     const started = performance.now();
-    const httpRequest = toHttpRequest(request, this.deps.base.pathPrefix, authorization);
+    const observed = this.deps.observer.requestStarted({
+      upstream: this.upstream,
+      route: request.route,
+      method: request.method,
+      attempt: scope.nextAttempt(),
+    });
+    const httpRequest = toHttpRequest(request, this.deps.base.pathPrefix, authorization, observed.headers);
     this.logger.trace({ route: request.route, headers: httpRequest.headers }, 'upstream request');
     try {
       const response = await this.deps.breaker.run(async () => {
@@ -84,8 +97,10 @@ export class UpstreamHttp {
         { route: request.route, status: response.status, ms: elapsed(started), traceId: traceIdOf(response) },
         'upstream answered',
       );
+      observed.finished(response.status);
       return response;
     } catch (error) {
+      observed.finished((error as { status?: number }).status, error);
       // A cancelled call is the caller's choice, not a fault: one short line, no stack.
       if (scope.cancelledByCaller) this.logger.debug({ route: request.route, ms: elapsed(started) }, 'upstream call cancelled');
       else this.logger.debug({ route: request.route, ms: elapsed(started), err: error }, 'upstream call failed');
@@ -100,6 +115,7 @@ export class UpstreamHttp {
       scope,
       tuning: this.deps.retry,
       logger: this.logger,
+      observer: this.deps.observer,
       route: request.route,
     });
   }

@@ -20,8 +20,14 @@ export interface UpstreamRequest {
   idempotent: boolean;
 }
 
-export function toHttpRequest(request: UpstreamRequest, pathPrefix: string, authorization: string | undefined): HttpRequest {
-  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+/** `extraHeaders` travel with every request whatever it is (trace context); the request's own win. */
+export function toHttpRequest(
+  request: UpstreamRequest,
+  pathPrefix: string,
+  authorization: string | undefined,
+  extraHeaders?: Readonly<Record<string, string>>,
+): HttpRequest {
+  const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders, ...request.headers };
   if (authorization) headers.authorization = authorization;
   let body: string | undefined;
   if (request.json !== undefined) {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { CallScope } from '../http/call-scope';
 import { RateLimitedError } from '../http/errors';
+import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
 import { readRateLimitHeaders } from './headers';
 import { WindowBucket } from './window-bucket';
 
@@ -32,6 +33,8 @@ export interface RateLimitPermit {
 
 interface Waiter {
   scope: CallScope;
+  /** Epoch ms when it joined the queue. */
+  queuedAt: number;
   grant(): void;
   refuse(error: unknown): void;
 }
@@ -57,6 +60,7 @@ export class LocationRateLimiter {
   constructor(
     private readonly tuning: RateLimitTuning,
     private readonly logger: Logger,
+    private readonly observer: UpstreamObserver = NO_OBSERVER,
   ) {
     this.daily = new RateLimiterMemory({ points: tuning.daily, duration: 86_400 });
   }
@@ -68,9 +72,9 @@ export class LocationRateLimiter {
     if (queue.length === 0 && bucket.free(now) > 0) {
       bucket.take();
     } else {
-      if (queue.length >= this.tuning.maxQueue) throw this.limited(locationId, bucket.slotTime(queue.length, now), 'queue full');
+      if (queue.length >= this.tuning.maxQueue) throw this.refusal(locationId, bucket.slotTime(queue.length, now), 'queue_full', now);
       const start = bucket.slotTime(queue.length, now);
-      if (start !== undefined && start > scope.deadline) throw this.limited(locationId, start, 'over budget');
+      if (start !== undefined && start > scope.deadline) throw this.refusal(locationId, start, 'over_budget', now);
       await this.wait(locationId, location, scope);
     }
     await this.chargeDaily(locationId, location);
@@ -81,7 +85,7 @@ export class LocationRateLimiter {
   close(): void {
     for (const [locationId, location] of this.locations) {
       clearTimeout(location.timer);
-      for (const waiter of location.queue.splice(0)) waiter.refuse(this.limited(locationId, undefined, 'shutting down'));
+      for (const waiter of location.queue.splice(0)) waiter.refuse(this.refusal(locationId, undefined, 'shutting_down', waiter.queuedAt));
     }
   }
 
@@ -100,12 +104,19 @@ export class LocationRateLimiter {
       const onAbort = () => {
         const index = location.queue.indexOf(waiter);
         if (index >= 0) location.queue.splice(index, 1);
-        reject(scope.cancelledByCaller ? scope.abortError() : this.limited(locationId, location.bucket.slotTime(0, Date.now()), 'deadline'));
+        if (scope.cancelledByCaller) {
+          this.observer.rateLimited('hoopai', { outcome: 'cancelled', waitedMs: Date.now() - waiter.queuedAt });
+          reject(scope.abortError());
+        } else {
+          reject(this.refusal(locationId, location.bucket.slotTime(0, Date.now()), 'deadline', waiter.queuedAt));
+        }
       };
       const waiter: Waiter = {
         scope,
+        queuedAt: Date.now(),
         grant: () => {
           scope.signal.removeEventListener('abort', onAbort);
+          this.observer.rateLimited('hoopai', { outcome: 'granted', waitedMs: Date.now() - waiter.queuedAt });
           resolve();
         },
         refuse: (error) => {
@@ -132,7 +143,8 @@ export class LocationRateLimiter {
     for (let position = 0; position < queue.length; ) {
       const start = bucket.slotTime(position, now);
       if (start !== undefined && start > queue[position]!.scope.deadline) {
-        queue.splice(position, 1)[0]!.refuse(this.limited(locationId, start, 'over budget'));
+        const waiter = queue.splice(position, 1)[0]!;
+        waiter.refuse(this.refusal(locationId, start, 'over_budget', waiter.queuedAt));
       } else {
         position++;
       }
@@ -147,7 +159,9 @@ export class LocationRateLimiter {
     } catch (rejection) {
       location.bucket.release();
       this.drain(locationId, location);
-      if (rejection instanceof RateLimiterRes) throw this.limited(locationId, Date.now() + rejection.msBeforeNext, 'daily budget spent');
+      if (rejection instanceof RateLimiterRes) {
+        throw this.refusal(locationId, Date.now() + rejection.msBeforeNext, 'daily_budget_spent', Date.now());
+      }
       throw rejection;
     }
   }
@@ -195,8 +209,10 @@ export class LocationRateLimiter {
       .catch((error: unknown) => this.logger.error({ err: error, locationId }, 'daily budget correction failed'));
   }
 
-  private limited(locationId: string, startAt: number | undefined, reason: string): RateLimitedError {
+  /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
+  private refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
+    this.observer.rateLimited('hoopai', { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
     const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.tuning.windowMs) - Date.now()));
-    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason}`, { upstream: 'hoopai' }, retryAfterMs);
+    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason.replaceAll('_', ' ')}`, { upstream: 'hoopai' }, retryAfterMs);
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
 import { type CallScope, inScope } from '../http/call-scope';
+import { NO_OBSERVER, type UpstreamObserver } from '../observability';
 import { freshUntil } from './freshness';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
@@ -20,6 +21,8 @@ export interface ClientCredentialsOptions {
   refreshAheadMs: number;
   secrets: SecretRegistry;
   logger: Logger;
+  /** Told of every token request and how it went. */
+  observer?: UpstreamObserver;
 }
 
 /**
@@ -55,14 +58,17 @@ export class ClientCredentialsProvider implements TokenProvider {
 
   private async issue(): Promise<string> {
     const obtainedAt = Date.now();
+    const observer = this.options.observer ?? NO_OBSERVER;
     let issued: IssuedToken;
     try {
       issued = await inScope(this.options.newScope(), (scope) => this.options.issue(scope));
     } catch (error) {
       this.lastFailure = error instanceof Error ? error.message : 'the token request failed';
+      observer.tokenRequested('hoopr', 'grant', 'failed');
       throw error;
     }
     this.lastFailure = undefined;
+    observer.tokenRequested('hoopr', 'grant', 'ok');
     this.options.secrets.add(issued.accessToken);
     const expiresAt = obtainedAt + issued.expiresInSeconds * 1000;
     this.cached = { token: issued.accessToken, freshUntil: freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs), expiresAt };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
 import { type CallScope, inScope } from '../http/call-scope';
 import { ReauthRequiredError } from '../http/errors';
+import { NO_OBSERVER, type TokenRequestKind, type UpstreamObserver } from '../observability';
 import { freshUntil } from './freshness';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
@@ -46,6 +47,8 @@ export interface OAuthProviderOptions {
   newScope(): CallScope;
   secrets: SecretRegistry;
   logger: Logger;
+  /** Told of every refresh and mint and how it went. */
+  observer?: UpstreamObserver;
 }
 
 /**
@@ -127,9 +130,7 @@ export class OAuthTokenProvider implements TokenProvider {
   private async refreshRecord(key: string, record: TokenRecord, locationId: string): Promise<string> {
     let grant: OAuthGrant;
     try {
-      grant = await inScope(this.options.newScope(), (scope) =>
-        this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope),
-      );
+      grant = await this.requestToken('refresh', (scope) => this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope));
     } catch (error) {
       if (!(error instanceof InvalidGrantError)) throw error;
       await this.markReauthRequired(key, record);
@@ -140,7 +141,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
     const agencyToken = await this.companyToken(companyId, locationId);
-    const grant = await inScope(this.options.newScope(), (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
+    const grant = await this.requestToken('mint', (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
     const tokens = this.toStored(grant, { userType: 'Location', companyId, locationId });
     return this.save(tokenKeys.location(locationId), record?.version, tokens);
   }
@@ -153,6 +154,19 @@ export class OAuthTokenProvider implements TokenProvider {
     if (this.isFresh(record)) return record.tokens.accessToken;
     if (!record.tokens.refreshToken) throw this.reauth(forLocation);
     return this.flight.run(key, () => this.refreshRecord(key, record, forLocation));
+  }
+
+  /** One token request in a scope of its own (no caller's cancellation stops it), reported to the observer. */
+  private async requestToken(kind: TokenRequestKind, request: (scope: CallScope) => Promise<OAuthGrant>): Promise<OAuthGrant> {
+    const observer = this.options.observer ?? NO_OBSERVER;
+    try {
+      const grant = await inScope(this.options.newScope(), request);
+      observer.tokenRequested('hoopai', kind, 'ok');
+      return grant;
+    } catch (error) {
+      observer.tokenRequested('hoopai', kind, error instanceof InvalidGrantError ? 'reauth_required' : 'failed');
+      throw error;
+    }
   }
 
   /** Durable first, then visible: the pair is in the store before this resolves. */
