@@ -15,7 +15,7 @@ import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
 import type { HoopaiOptions, UpstreamsOptions } from './options';
-import { DEFAULT_RATE_LIMIT_TUNING, LocationRateLimiter } from './rate-limit/location-limiter';
+import { createLocationRateLimiter } from './rate-limit/index';
 import { ClientCredentialsProvider } from './tokens/client-credentials-provider';
 import { FileTokenStore } from './tokens/file-store';
 import { MemoryTokenStore } from './tokens/memory-store';
@@ -118,7 +118,8 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     });
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
   }
-  const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
+  // Shared mode: one budget per location for the whole fleet, in Redis (README, "Rate limits across instances").
+  const limiter = createLocationRateLimiter(hoopaiOptions.rateLimit, options.shared, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
     new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
     versions,

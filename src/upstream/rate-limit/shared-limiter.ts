@@ -1,0 +1,308 @@
+import type { Logger } from 'pino';
+import type { CallScope } from '../http/call-scope';
+import { RateLimitedError } from '../http/errors';
+import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
+import type { SharedRedis } from '../redis/connection';
+import type { FleetPresence } from './fleet-presence';
+import { readRateLimitHeaders } from './headers';
+import { LocationRateLimiter, type RateLimitTuning } from './location-limiter';
+import type { RateLimitPermit, RateLimiter } from './rate-limiter';
+import { SharedWindow } from './shared-window';
+
+export interface SharedRateLimitOptions {
+  tuning: RateLimitTuning;
+  redis: SharedRedis;
+  /** Counts the instances, for each one's share while Redis is down. */
+  presence: FleetPresence;
+  logger: Logger;
+  observer?: UpstreamObserver;
+  /** Longest a request may be in flight before its slot counts as answered (a crashed instance's slots free themselves). Default 60000. */
+  leaseMs?: number;
+  /** After a failed Redis command, the local fallback serves alone this long before Redis is tried again, ms. Default 1000. */
+  retryRedisAfterMs?: number;
+}
+
+interface Waiter {
+  scope: CallScope;
+  queuedAt: number;
+  /** True once it was not served at its first try: it is counted as a rate-limit wait. */
+  waited: boolean;
+  grant(permit: RateLimitPermit): void;
+  refuse(error: unknown): void;
+  /** Stops listening to its scope (handed to the fallback, which listens itself). */
+  detach(): void;
+}
+
+interface Queue {
+  waiters: Waiter[];
+  /** When the next slot may free, as Redis last said (this process's clock); undefined when unknown. */
+  startAt?: number;
+  windowMs: number;
+  timer?: NodeJS.Timeout;
+  pumping: boolean;
+  /** Something changed while pumping (an answer, a release): try again before sleeping. */
+  again: boolean;
+}
+
+/** Until the budget is calibrated, a waiter asks again this often (no slot time is known). */
+const UNCALIBRATED_POLL_MS = 50;
+/** Spread over the instances' retries at the same freed slot, ms. */
+const RETRY_JITTER_MS = 20;
+
+/**
+ * The fleet's rate limiter in shared mode: one budget per HoopAI location for every
+ * instance together, in Redis (`SharedWindow`), learnt from the upstream's headers as the
+ * in-process limiter learns them.
+ *
+ * Waiting: callers of one location queue in this process, first come first served; the
+ * queue's head asks Redis for a slot, and while none is free the queue sleeps until the
+ * time Redis names for the next one (each instance's head competes for a freed slot on
+ * equal terms; Redis serialises them). A caller whose deadline falls before that time is
+ * turned away at once with RATE_LIMITED; one still queued at its deadline, likewise.
+ *
+ * Redis failing: commands fail fast (SharedRedis), and the limiter falls back to an
+ * in-process `LocationRateLimiter` holding this instance's share of every budget (budget /
+ * instances last counted by `FleetPresence`), with one warning; the fallback also learns
+ * from the headers. After `retryRedisAfterMs`, once connected, the shared budget is used
+ * again: the upstream's `X-RateLimit-Remaining` books what the fleet spent meanwhile.
+ */
+export class SharedLocationRateLimiter implements RateLimiter {
+  readonly #queues = new Map<string, Queue>();
+  readonly #window: SharedWindow;
+  readonly #tuning: RateLimitTuning;
+  readonly #redis: SharedRedis;
+  readonly #presence: FleetPresence;
+  readonly #logger: Logger;
+  readonly #observer: UpstreamObserver;
+  readonly #retryRedisAfterMs: number;
+  #fallback: LocationRateLimiter | undefined;
+  /** Epoch ms of the Redis failure that started the current outage; undefined while shared. */
+  #failedAt: number | undefined;
+  #permits = 0;
+  #closed = false;
+
+  constructor(options: SharedRateLimitOptions) {
+    this.#tuning = options.tuning;
+    this.#redis = options.redis;
+    this.#presence = options.presence;
+    this.#logger = options.logger;
+    this.#observer = options.observer ?? NO_OBSERVER;
+    this.#retryRedisAfterMs = options.retryRedisAfterMs ?? 1_000;
+    const { perWindow, windowMs, daily } = options.tuning;
+    this.#window = new SharedWindow(options.redis, 'hoopai', { perWindow, windowMs, daily, leaseMs: options.leaseMs ?? 60_000 });
+    this.#presence.start();
+  }
+
+  /** Whether budgets are shared through Redis now (false during a fallback). */
+  get shared(): boolean {
+    return !this.#degraded();
+  }
+
+  async acquire(locationId: string, scope: CallScope): Promise<RateLimitPermit> {
+    if (this.#closed) throw this.#refusal(locationId, undefined, 'shutting_down', Date.now());
+    if (this.#degraded()) return this.#viaFallback().acquire(locationId, scope);
+    const queue = this.#queue(locationId);
+    const now = Date.now();
+    if (queue.waiters.length >= this.#tuning.maxQueue) throw this.#refusal(locationId, queue.startAt, 'queue_full', now);
+    if (queue.waiters.length > 0 && queue.startAt !== undefined && queue.startAt > scope.deadline) {
+      throw this.#refusal(locationId, queue.startAt, 'over_budget', now);
+    }
+    return new Promise<RateLimitPermit>((resolve, reject) => {
+      const onAbort = () => {
+        const index = queue.waiters.indexOf(waiter);
+        if (index >= 0) queue.waiters.splice(index, 1);
+        if (scope.cancelledByCaller) {
+          this.#observer.rateLimited('hoopai', { outcome: 'cancelled', waitedMs: Date.now() - waiter.queuedAt });
+          reject(scope.abortError());
+        } else {
+          reject(this.#refusal(locationId, queue.startAt, 'deadline', waiter.queuedAt));
+        }
+      };
+      const waiter: Waiter = {
+        scope,
+        queuedAt: now,
+        waited: false,
+        grant: (permit) => {
+          waiter.detach();
+          if (waiter.waited) this.#observer.rateLimited('hoopai', { outcome: 'granted', waitedMs: Date.now() - waiter.queuedAt });
+          resolve(permit);
+        },
+        refuse: (error) => {
+          waiter.detach();
+          reject(error);
+        },
+        detach: () => scope.signal.removeEventListener('abort', onAbort),
+      };
+      scope.signal.addEventListener('abort', onAbort, { once: true });
+      queue.waiters.push(waiter);
+      void this.#pump(locationId, queue);
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const [locationId, queue] of this.#queues) {
+      clearTimeout(queue.timer);
+      for (const waiter of queue.waiters.splice(0)) waiter.refuse(this.#refusal(locationId, undefined, 'shutting_down', waiter.queuedAt));
+    }
+    this.#fallback?.close();
+    this.#presence.stop();
+  }
+
+  #queue(locationId: string): Queue {
+    let queue = this.#queues.get(locationId);
+    if (!queue) {
+      queue = { waiters: [], windowMs: this.#tuning.windowMs, pumping: false, again: false };
+      this.#queues.set(locationId, queue);
+    }
+    return queue;
+  }
+
+  /** Serves the queue's head from Redis until no slot is free, then sleeps until one may be. One pump per queue at a time. */
+  async #pump(locationId: string, queue: Queue): Promise<void> {
+    if (queue.pumping) {
+      queue.again = true;
+      return;
+    }
+    queue.pumping = true;
+    clearTimeout(queue.timer);
+    queue.timer = undefined;
+    try {
+      do {
+        queue.again = false;
+        if (!(await this.#serve(locationId, queue))) return;
+        if (queue.again) clearTimeout(queue.timer);
+      } while (queue.again && queue.waiters.length > 0);
+    } finally {
+      queue.pumping = false;
+    }
+  }
+
+  /** One round of serving; false when Redis failed and the waiters went to the fallback. */
+  async #serve(locationId: string, queue: Queue): Promise<boolean> {
+    while (queue.waiters.length > 0 && !this.#closed) {
+      const member = `${this.#presence.id}:${++this.#permits}`;
+      let result;
+      try {
+        result = await this.#window.take(locationId, member);
+      } catch (error) {
+        this.#redisFailed(error);
+        this.#handOver(locationId, queue);
+        return false;
+      }
+      queue.windowMs = result.windowMs;
+      if (result.granted) {
+        queue.startAt = undefined;
+        // The head may have left meanwhile (cancelled, deadline): the slot goes to whoever is first now.
+        const waiter = queue.waiters.shift();
+        if (waiter) waiter.grant(this.#permit(locationId, member, queue));
+        else this.#window.release(locationId, member).catch((error: unknown) => this.#redisFailed(error));
+        continue;
+      }
+      const now = Date.now();
+      if (result.dailySpent) {
+        for (const waiter of queue.waiters.splice(0)) waiter.refuse(this.#refusal(locationId, result.startAt, 'daily_budget_spent', waiter.queuedAt));
+        return true;
+      }
+      queue.startAt = result.startAt;
+      // First come, first served: nobody starts before `startAt`, so a deadline before it cannot be met.
+      for (const waiter of [...queue.waiters]) {
+        waiter.waited = true;
+        if (result.startAt !== undefined && result.startAt > waiter.scope.deadline) {
+          queue.waiters.splice(queue.waiters.indexOf(waiter), 1);
+          waiter.refuse(this.#refusal(locationId, result.startAt, 'over_budget', waiter.queuedAt));
+        }
+      }
+      if (queue.waiters.length > 0) {
+        const delay = result.startAt === undefined ? UNCALIBRATED_POLL_MS : Math.max(1, result.startAt - now) + Math.random() * RETRY_JITTER_MS;
+        queue.timer = setTimeout(() => void this.#pump(locationId, queue), delay);
+      }
+      return true;
+    }
+    return true;
+  }
+
+  #permit(locationId: string, member: string, queue: Queue): RateLimitPermit {
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('rate-limit permit settled twice');
+      settled = true;
+    };
+    const afterwards = (done: Promise<unknown>) =>
+      done.catch((error: unknown) => this.#redisFailed(error)).finally(() => this.#wake(locationId, queue));
+    return {
+      answered: (headers, status) => {
+        settle();
+        const report = readRateLimitHeaders(headers);
+        let backoffMs: number | undefined;
+        if (status === 429) {
+          // No Retry-After is documented: wait one interval, plus jitter so instances do not return together.
+          backoffMs = Math.round((report.intervalMs || queue.windowMs) * (1 + 0.2 * Math.random()));
+          this.#logger.warn({ locationId, backoffMs }, 'HoopAI answered 429; the fleet backs off');
+        }
+        void afterwards(this.#window.answered(locationId, member, report, backoffMs));
+        return backoffMs;
+      },
+      unused: () => {
+        settle();
+        void afterwards(this.#window.release(locationId, member));
+      },
+    };
+  }
+
+  /** A local answer may have calibrated the budget or changed the next slot: the sleeping queue asks again. */
+  #wake(locationId: string, queue: Queue): void {
+    if (queue.waiters.length === 0 || this.#degraded()) return;
+    void this.#pump(locationId, queue);
+  }
+
+  /** The queue's waiters go on waiting in the fallback, their place in line kept. */
+  #handOver(locationId: string, queue: Queue): void {
+    clearTimeout(queue.timer);
+    queue.timer = undefined;
+    queue.startAt = undefined;
+    const fallback = this.#viaFallback();
+    for (const waiter of queue.waiters.splice(0)) {
+      waiter.detach();
+      waiter.waited = false; // the fallback reports its own wait
+      fallback.acquire(locationId, waiter.scope).then(waiter.grant, waiter.refuse);
+    }
+  }
+
+  #viaFallback(): LocationRateLimiter {
+    // Built at the first outage, when the instance count is known; it keeps learning from the headers.
+    this.#fallback ??= new LocationRateLimiter(this.#tuning, this.#logger, this.#observer, () => 1 / Math.max(1, this.#presence.instances));
+    return this.#fallback;
+  }
+
+  #degraded(): boolean {
+    if (!this.#redis.connected) {
+      this.#redisFailed(new Error('not connected'));
+      return true;
+    }
+    if (this.#failedAt === undefined) return false;
+    if (Date.now() - this.#failedAt < this.#retryRedisAfterMs) return true;
+    this.#failedAt = undefined;
+    this.#logger.info('rate limits: Redis answers again; the fleet shares each budget again');
+    return false;
+  }
+
+  #redisFailed(error: unknown): void {
+    const now = Date.now();
+    if (this.#failedAt === undefined) {
+      const instances = Math.max(1, this.#presence.instances);
+      this.#logger.warn(
+        { err: { message: error instanceof Error ? error.message : String(error) }, instances, share: `1/${instances}` },
+        "rate limits: Redis unavailable; this instance spends only its share of each budget until it answers again",
+      );
+    }
+    this.#failedAt = now;
+  }
+
+  /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
+  #refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
+    this.#observer.rateLimited('hoopai', { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
+    const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.#tuning.windowMs) - Date.now()));
+    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason.replaceAll('_', ' ')}`, { upstream: 'hoopai' }, retryAfterMs);
+  }
+}
