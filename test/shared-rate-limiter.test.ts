@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallScope } from '../src/upstream/http/call-scope';
 import { RateLimitedError } from '../src/upstream/http/errors';
 import { FleetPresence } from '../src/upstream/rate-limit/fleet-presence';
-import type { RateLimitTuning } from '../src/upstream/rate-limit/location-limiter';
+import type { UpstreamName } from '../src/upstream/http/errors';
+import { LocationRateLimiter, type RateLimitTuning } from '../src/upstream/rate-limit/location-limiter';
 import { SharedLocationRateLimiter } from '../src/upstream/rate-limit/shared-limiter';
 import { SharedRedis } from '../src/upstream/redis/connection';
 import { NEEDS_REDIS, redisAnswers, startOwnRedis, useRedisPrefix } from './helpers/redis';
@@ -32,24 +33,29 @@ interface Instance {
 }
 
 /** One gateway instance's limiter: its own Redis connection and presence, the fleet's prefix. */
-async function instance(redisUrl: string, keyPrefix: string, tuning: Partial<RateLimitTuning>): Promise<Instance> {
+async function instance(redisUrl: string, keyPrefix: string, tuning: Partial<RateLimitTuning>, upstream: UpstreamName = 'hoopai'): Promise<Instance> {
   const redis = new SharedRedis({ url: redisUrl, keyPrefix, commandTimeoutMs: 500 });
   await redis.ready();
   const presence = new FleetPresence(redis, 200);
+  presence.start();
   const log = captureLogger('info');
+  const fullTuning = { perWindow: 10, windowMs: 1_000, daily: 1_000, maxQueue: 100, ...tuning };
   const limiter = new SharedLocationRateLimiter({
-    tuning: { perWindow: 10, windowMs: 1_000, daily: 1_000, maxQueue: 100, ...tuning },
+    upstream,
+    tuning: fullTuning,
     redis,
     presence,
     logger: log.logger,
     retryRedisAfterMs: 200,
+    fallback: () => new LocationRateLimiter(fullTuning, log.logger, undefined, () => 1 / presence.instances),
   });
   return { limiter, redis, presence, log };
 }
 
 async function stopAll(instances: Instance[]): Promise<void> {
-  for (const { limiter, redis } of instances) {
+  for (const { limiter, redis, presence } of instances) {
     limiter.close();
+    presence.stop();
     await redis.close();
   }
 }
@@ -129,6 +135,28 @@ describe.skipIf(!redisUp)(`one budget per location for the fleet, in Redis ${NEE
         Array.from({ length: 4 }, () => b!.limiter.acquire(LOCATION, scope(10_000)).then((permit) => permit.answered({}, 200))),
       );
       expect(waiting.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    } finally {
+      await stopAll([a!, b!]);
+    }
+  });
+});
+
+describe.skipIf(!redisUp)(`one budget for the Hoopr client, for the fleet ${NEEDS_REDIS}`, () => {
+  it("pauses every instance's Hoopr calls when one of them is answered 429, for the Retry-After it names", async () => {
+    const keyPrefix = `${prefix}hoopr:`;
+    const unbounded = { perWindow: 1_000_000, windowMs: 10_000, daily: 1_000_000_000 };
+    const [a, b] = [await instance(url, keyPrefix, unbounded, 'hoopr'), await instance(url, keyPrefix, unbounded, 'hoopr')];
+    try {
+      (await a!.limiter.acquire('sandbox-client', scope(5_000))).answered({}, 200);
+      const many = await Promise.all(Array.from({ length: 30 }, () => b!.limiter.acquire('sandbox-client', scope(5_000))));
+      for (const permit of many) permit.answered({}, 200);
+      const backoff = (await a!.limiter.acquire('sandbox-client', scope(5_000))).answered({ 'retry-after': '30' }, 429);
+      expect(backoff).toBe(30_000);
+      await until(async () => Number(await a!.redis.client.hget(`${keyPrefix}ratelimit:hoopr:sandbox-client:meta`, 'blockedUntil')) > 0, 'the pause');
+      const refused = await b!.limiter.acquire('sandbox-client', scope(2_000)).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect(refused).toMatchObject({ code: 'RATE_LIMITED', upstream: 'hoopr' });
+      expect((refused as RateLimitedError).retryAfterMs).toBeGreaterThan(25_000);
     } finally {
       await stopAll([a!, b!]);
     }

@@ -15,7 +15,7 @@ import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
 import type { HoopaiOptions, UpstreamsOptions } from './options';
-import { createLocationRateLimiter } from './rate-limit/index';
+import { createRateLimiters } from './rate-limit/index';
 import { ClientCredentialsProvider } from './tokens/client-credentials-provider';
 import { FileTokenStore } from './tokens/file-store';
 import { MemoryTokenStore } from './tokens/memory-store';
@@ -88,7 +88,10 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     logger: hooprTransport.http.logger,
     observer,
   });
-  const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens), hooprTokens, hooprSource);
+  // Shared mode: one budget per HoopAI location and one for the Hoopr client, for the whole fleet, in Redis
+  // (README, "Rate limits across instances"); otherwise HoopAI's budgets live in this process.
+  const limiters = createRateLimiters({ hoopai: options.hoopai.rateLimit, hooprClientId: options.hoopr.clientId, shared: options.shared, logger, observer });
+  const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens, limiters.hoopr), hooprTokens, hooprSource);
 
   const hoopaiTransport = transport('hoopai', options.hoopai.baseUrl);
   const hoopaiOptions = options.hoopai;
@@ -118,10 +121,8 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     });
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
   }
-  // Shared mode: one budget per location for the whole fleet, in Redis (README, "Rate limits across instances").
-  const limiter = createLocationRateLimiter(hoopaiOptions.rateLimit, options.shared, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
-    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiters.hoopai),
     versions,
     secrets,
   );
@@ -152,7 +153,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
       if (store instanceof FileTokenStore) await store.verify();
     },
     async close() {
-      limiter.close();
+      limiters.close();
       await Promise.all([hooprTransport.dispatcher.close(), hoopaiTransport.dispatcher.close()]);
     },
   };

@@ -1,19 +1,24 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { CallScope } from '../http/call-scope';
-import { RateLimitedError } from '../http/errors';
+import { RateLimitedError, upstreamLabel, type UpstreamName } from '../http/errors';
 import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
 import type { SharedRedis } from '../redis/connection';
 import type { FleetPresence } from './fleet-presence';
 import { readRateLimitHeaders } from './headers';
-import { LocationRateLimiter, type RateLimitTuning } from './location-limiter';
+import type { RateLimitTuning } from './location-limiter';
 import type { RateLimitPermit, RateLimiter } from './rate-limiter';
 import { SharedWindow } from './shared-window';
 
 export interface SharedRateLimitOptions {
+  /** Whose budgets these are. Default `hoopai` (one per location); `hoopr` has one per client. */
+  upstream?: UpstreamName;
   tuning: RateLimitTuning;
   redis: SharedRedis;
-  /** Counts the instances, for each one's share while Redis is down. */
+  /** Names this instance in the shared log (its id). */
   presence: FleetPresence;
+  /** What limits this instance while Redis is down; built at the first outage. */
+  fallback: () => RateLimiter;
   logger: Logger;
   observer?: UpstreamObserver;
   /** Longest a request may be in flight before its slot counts as answered (a crashed instance's slots free themselves). Default 60000. */
@@ -60,11 +65,11 @@ const RETRY_JITTER_MS = 20;
  * equal terms; Redis serialises them). A caller whose deadline falls before that time is
  * turned away at once with RATE_LIMITED; one still queued at its deadline, likewise.
  *
- * Redis failing: commands fail fast (SharedRedis), and the limiter falls back to an
- * in-process `LocationRateLimiter` holding this instance's share of every budget (budget /
- * instances last counted by `FleetPresence`), with one warning; the fallback also learns
- * from the headers. After `retryRedisAfterMs`, once connected, the shared budget is used
- * again: the upstream's `X-RateLimit-Remaining` books what the fleet spent meanwhile.
+ * Redis failing: commands fail fast (SharedRedis), and the limiter falls back to
+ * `fallback` (for HoopAI: an in-process `LocationRateLimiter` holding this instance's share
+ * of every budget), with one warning. After `retryRedisAfterMs`, once connected, the shared
+ * budget is used again: the upstream's `X-RateLimit-Remaining` books what the fleet spent
+ * meanwhile.
  */
 export class SharedLocationRateLimiter implements RateLimiter {
   readonly #queues = new Map<string, Queue>();
@@ -75,7 +80,9 @@ export class SharedLocationRateLimiter implements RateLimiter {
   readonly #logger: Logger;
   readonly #observer: UpstreamObserver;
   readonly #retryRedisAfterMs: number;
-  #fallback: LocationRateLimiter | undefined;
+  readonly #upstream: UpstreamName;
+  readonly #buildFallback: () => RateLimiter;
+  #fallback: RateLimiter | undefined;
   /** Epoch ms of the Redis failure that started the current outage; undefined while shared. */
   #failedAt: number | undefined;
   #permits = 0;
@@ -88,9 +95,10 @@ export class SharedLocationRateLimiter implements RateLimiter {
     this.#logger = options.logger;
     this.#observer = options.observer ?? NO_OBSERVER;
     this.#retryRedisAfterMs = options.retryRedisAfterMs ?? 1_000;
+    this.#upstream = options.upstream ?? 'hoopai';
+    this.#buildFallback = options.fallback;
     const { perWindow, windowMs, daily } = options.tuning;
-    this.#window = new SharedWindow(options.redis, 'hoopai', { perWindow, windowMs, daily, leaseMs: options.leaseMs ?? 60_000 });
-    this.#presence.start();
+    this.#window = new SharedWindow(options.redis, this.#upstream, { perWindow, windowMs, daily, leaseMs: options.leaseMs ?? 60_000 });
   }
 
   /** Whether budgets are shared through Redis now (false during a fallback). */
@@ -112,7 +120,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
         const index = queue.waiters.indexOf(waiter);
         if (index >= 0) queue.waiters.splice(index, 1);
         if (scope.cancelledByCaller) {
-          this.#observer.rateLimited('hoopai', { outcome: 'cancelled', waitedMs: Date.now() - waiter.queuedAt });
+          this.#observer.rateLimited(this.#upstream, { outcome: 'cancelled', waitedMs: Date.now() - waiter.queuedAt });
           reject(scope.abortError());
         } else {
           reject(this.#refusal(locationId, queue.startAt, 'deadline', waiter.queuedAt));
@@ -124,7 +132,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
         waited: false,
         grant: (permit) => {
           waiter.detach();
-          if (waiter.waited) this.#observer.rateLimited('hoopai', { outcome: 'granted', waitedMs: Date.now() - waiter.queuedAt });
+          if (waiter.waited) this.#observer.rateLimited(this.#upstream, { outcome: 'granted', waitedMs: Date.now() - waiter.queuedAt });
           resolve(permit);
         },
         refuse: (error) => {
@@ -146,7 +154,6 @@ export class SharedLocationRateLimiter implements RateLimiter {
       for (const waiter of queue.waiters.splice(0)) waiter.refuse(this.#refusal(locationId, undefined, 'shutting_down', waiter.queuedAt));
     }
     this.#fallback?.close();
-    this.#presence.stop();
   }
 
   #queue(locationId: string): Queue {
@@ -236,9 +243,9 @@ export class SharedLocationRateLimiter implements RateLimiter {
         const report = readRateLimitHeaders(headers);
         let backoffMs: number | undefined;
         if (status === 429) {
-          // No Retry-After is documented: wait one interval, plus jitter so instances do not return together.
-          backoffMs = Math.round((report.intervalMs || queue.windowMs) * (1 + 0.2 * Math.random()));
-          this.#logger.warn({ locationId, backoffMs }, 'HoopAI answered 429; the fleet backs off');
+          // HoopAI documents no Retry-After: one interval, plus jitter so the fleet does not return at once.
+          backoffMs = retryAfterMs(headers) ?? Math.round((report.intervalMs || queue.windowMs) * (1 + 0.2 * Math.random()));
+          this.#logger.warn({ key: locationId, backoffMs }, `${upstreamLabel(this.#upstream)} answered 429; the fleet backs off`);
         }
         void afterwards(this.#window.answered(locationId, member, report, backoffMs));
         return backoffMs;
@@ -269,9 +276,9 @@ export class SharedLocationRateLimiter implements RateLimiter {
     }
   }
 
-  #viaFallback(): LocationRateLimiter {
-    // Built at the first outage, when the instance count is known; it keeps learning from the headers.
-    this.#fallback ??= new LocationRateLimiter(this.#tuning, this.#logger, this.#observer, () => 1 / Math.max(1, this.#presence.instances));
+  #viaFallback(): RateLimiter {
+    // Built at the first outage, when the instance count is known.
+    this.#fallback ??= this.#buildFallback();
     return this.#fallback;
   }
 
@@ -293,7 +300,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
       const instances = Math.max(1, this.#presence.instances);
       this.#logger.warn(
         { err: { message: error instanceof Error ? error.message : String(error) }, instances, share: `1/${instances}` },
-        "rate limits: Redis unavailable; this instance spends only its share of each budget until it answers again",
+        "rate limits: Redis unavailable; this instance limits its own calls until Redis answers again (HoopAI: its share of each location's budget)",
       );
     }
     this.#failedAt = now;
@@ -301,8 +308,15 @@ export class SharedLocationRateLimiter implements RateLimiter {
 
   /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
   #refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
-    this.#observer.rateLimited('hoopai', { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
+    this.#observer.rateLimited(this.#upstream, { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
     const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.#tuning.windowMs) - Date.now()));
-    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason.replaceAll('_', ' ')}`, { upstream: 'hoopai' }, retryAfterMs);
+    const whose = this.#upstream === 'hoopai' ? `location ${locationId}` : 'this client';
+    return new RateLimitedError(`${upstreamLabel(this.#upstream)} rate limit for ${whose}: ${reason.replaceAll('_', ' ')}`, { upstream: this.#upstream }, retryAfterMs);
   }
+}
+
+function retryAfterMs(headers: IncomingHttpHeaders | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
