@@ -32,6 +32,7 @@ describe.skipIf(!redisUp)(`HoopAI's limit spent by three instances together ${NE
       // HoopAI's documented budget: the fleet must learn the lower one from the headers.
       HOOPAI_RATE_LIMIT_PER_10S: '100',
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      METRICS_ON_GATEWAY_PORT: 'on',
     });
   }, 120_000);
 
@@ -72,6 +73,12 @@ describe.skipIf(!redisUp)(`HoopAI's limit spent by three instances together ${NE
     // One upstream call per served search, none for a refused one, none retried.
     expect(upstreamCalls).toBe(served.length);
     // Every instance took part.
+    // The metrics still count: every refusal, and the calls that waited for a slot.
+    const scraped = await Promise.all(gateways.map(async (gateway) => (await fetch(new URL('/metrics', gateway.announced))).text()));
+    const sum = (pattern: RegExp) => scraped.reduce((total, text) => total + [...text.matchAll(pattern)].reduce((n, match) => n + Number(match[1]), 0), 0);
+    expect(sum(/^gateway_rate_limit_refusals_total\{upstream="hoopai",reason="[a-z_]+"\} (\d+)$/gm)).toBe(refused.length);
+    expect(sum(/^gateway_rate_limit_wait_seconds_count\{upstream="hoopai",outcome="granted"\} (\d+)$/gm)).toBeGreaterThanOrEqual(served.length - LIMIT);
+    expect(sum(/^gateway_upstream_429_total\{upstream="hoopai"[^}]*\} (\d+)$/gm)).toBe(0);
     const servedBy = new Set(answers.flatMap((answer, i) => (served.includes(answer) ? [i % 3] : [])));
     expect([...servedBy].sort()).toEqual([0, 1, 2]);
   }, 90_000);
