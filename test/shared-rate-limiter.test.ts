@@ -209,4 +209,24 @@ describe.skipIf(!redisUp)(`rate limits while Redis is down ${NEEDS_REDIS}`, () =
       await stopAll([a!, b!]);
     }
   }, 60_000);
+
+  it('hands the callers waiting for a shared slot to the fallback when Redis stops under them', async () => {
+    const keyPrefix = 'limits-down-queued:';
+    const a = await instance(own.url, keyPrefix, { perWindow: 4, windowMs: 1_500 });
+    try {
+      (await a.limiter.acquire(LOCATION, scope(5_000))).answered({ 'x-ratelimit-max': '4', 'x-ratelimit-remaining': '3' }, 200);
+      for (let i = 0; i < 3; i++) (await a.limiter.acquire(LOCATION, scope(5_000))).answered({}, 200);
+      await until(async () => (await a.redis.client.zcard(`${keyPrefix}ratelimit:hoopai:${LOCATION}:log`)) === 4, 'four answers recorded');
+      // The budget is spent: these wait for the interval to pass…
+      const waiting = Array.from({ length: 3 }, () => a.limiter.acquire(LOCATION, scope(15_000)).then((permit) => permit.answered({}, 200)));
+      // …and Redis stops before it does.
+      await own.stop();
+      const outcomes = await Promise.allSettled(waiting);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      expect(a.log.lines().filter((line) => line.level === 40)).toHaveLength(1);
+    } finally {
+      await own.start();
+      await stopAll([a]);
+    }
+  }, 60_000);
 });

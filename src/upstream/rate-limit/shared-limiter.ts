@@ -143,7 +143,8 @@ export class SharedLocationRateLimiter implements RateLimiter {
       };
       scope.signal.addEventListener('abort', onAbort, { once: true });
       queue.waiters.push(waiter);
-      void this.#pump(locationId, queue);
+      // A queue asleep until the next slot needs no extra round trip for a newcomer: it is served in turn.
+      if (!queue.timer) void this.#pump(locationId, queue);
     });
   }
 
@@ -178,7 +179,10 @@ export class SharedLocationRateLimiter implements RateLimiter {
       do {
         queue.again = false;
         if (!(await this.#serve(locationId, queue))) return;
-        if (queue.again) clearTimeout(queue.timer);
+        if (queue.again) {
+          clearTimeout(queue.timer);
+          queue.timer = undefined;
+        }
       } while (queue.again && queue.waiters.length > 0);
     } finally {
       queue.pumping = false;
@@ -284,7 +288,8 @@ export class SharedLocationRateLimiter implements RateLimiter {
 
   #degraded(): boolean {
     if (!this.#redis.connected) {
-      this.#redisFailed(new Error('not connected'));
+      // Still making its first connection (just started): no outage to report.
+      if (!['wait', 'connecting', 'connect'].includes(this.#redis.client.status)) this.#redisFailed(new Error(`Redis connection ${this.#redis.client.status}`));
       return true;
     }
     if (this.#failedAt === undefined) return false;
