@@ -124,6 +124,36 @@ describe.skipIf(!redisUp)(`one budget per location for the fleet, in Redis ${NEE
     }
   });
 
+  it('serves the callers waiting on every instance in the order they came, whichever instance frees up', async () => {
+    const keyPrefix = `${prefix}line:`;
+    const [a, b] = [await instance(url, keyPrefix, { perWindow: 2, windowMs: 600 }), await instance(url, keyPrefix, { perWindow: 2, windowMs: 600 })];
+    try {
+      (await a!.limiter.acquire(LOCATION, scope(5_000))).answered({}, 200);
+      (await a!.limiter.acquire(LOCATION, scope(5_000))).answered({}, 200);
+      const order: string[] = [];
+      const wait = (who: Instance, name: string) =>
+        who.limiter.acquire(LOCATION, scope(20_000)).then((permit) => {
+          order.push(name);
+          permit.answered({}, 200);
+        });
+      // A's three callers come first, then B's three: each interval has room for two.
+      const waiting = [wait(a!, 'a1'), wait(a!, 'a2'), wait(a!, 'a3')];
+      await until(async () => (await a!.redis.client.zcard(`${keyPrefix}ratelimit:hoopai:${LOCATION}:line`)) === 3, "A's callers in the fleet's line");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      waiting.push(wait(b!, 'b1'), wait(b!, 'b2'), wait(b!, 'b3'));
+      await Promise.all(waiting);
+      // Two per interval, oldest first across both instances (within an interval the two may start in either order).
+      expect([order.slice(0, 2).sort(), order.slice(2, 4).sort(), order.slice(4).sort()]).toEqual([
+        ['a1', 'a2'],
+        ['a3', 'b1'],
+        ['b2', 'b3'],
+      ]);
+      expect(await a!.redis.client.zcard(`${keyPrefix}ratelimit:hoopai:${LOCATION}:line`)).toBe(0);
+    } finally {
+      await stopAll([a!, b!]);
+    }
+  });
+
   it('makes a caller wait for the next slot, within its deadline, rather than fail', async () => {
     const keyPrefix = `${prefix}wait:`;
     const [a, b] = [await instance(url, keyPrefix, { perWindow: 2, windowMs: 500 }), await instance(url, keyPrefix, { perWindow: 2, windowMs: 500 })];

@@ -28,13 +28,17 @@ export interface SharedRateLimitOptions {
 }
 
 interface Waiter {
+  /** Its name in the fleet's line of waiting callers. */
+  id: string;
   scope: CallScope;
   queuedAt: number;
   /** True once it was not served at its first try: it is counted as a rate-limit wait. */
   waited: boolean;
+  /** True while it stands in the fleet's line in Redis (it was the head of this queue and had to wait). */
+  inLine: boolean;
   grant(permit: RateLimitPermit): void;
   refuse(error: unknown): void;
-  /** Stops listening to its scope (handed to the fallback, which listens itself). */
+  /** Stops listening to its scope and leaves the fleet's line: it waits here no more. */
   detach(): void;
 }
 
@@ -49,6 +53,8 @@ interface Queue {
   again: boolean;
 }
 
+const inLine = (waiter: Waiter) => ({ id: waiter.id, arrivedAt: waiter.queuedAt, deadline: waiter.scope.deadline });
+
 /** Until the budget is calibrated, a waiter asks again this often (no slot time is known). */
 const UNCALIBRATED_POLL_MS = 50;
 /** Spread over the instances' retries at the same freed slot, ms. */
@@ -60,10 +66,12 @@ const RETRY_JITTER_MS = 20;
  * in-process limiter learns them.
  *
  * Waiting: callers of one location queue in this process, first come first served; the
- * queue's head asks Redis for a slot, and while none is free the queue sleeps until the
- * time Redis names for the next one (each instance's head competes for a freed slot on
- * equal terms; Redis serialises them). A caller whose deadline falls before that time is
- * turned away at once with RATE_LIMITED; one still queued at its deadline, likewise.
+ * queue's head asks Redis for a slot, and while none is free it stands in the fleet's line
+ * (one per location, in Redis, ordered by arrival) and the queue sleeps until the time Redis
+ * names for the next slot; a caller queued behind others joins the line at once. A freed
+ * slot goes to the caller that has waited longest in the whole fleet. A caller
+ * whose deadline falls before that time is turned away at once with RATE_LIMITED; one still
+ * queued at its deadline, likewise.
  *
  * Redis failing: commands fail fast (SharedRedis), and the limiter falls back to
  * `fallback` (for HoopAI: an in-process `LocationRateLimiter` holding this instance's share
@@ -86,6 +94,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
   /** Epoch ms of the Redis failure that started the current outage; undefined while shared. */
   #failedAt: number | undefined;
   #permits = 0;
+  #waiters = 0;
   #closed = false;
 
   constructor(options: SharedRateLimitOptions) {
@@ -117,6 +126,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
     }
     return new Promise<RateLimitPermit>((resolve, reject) => {
       const onAbort = () => {
+        waiter.detach();
         const index = queue.waiters.indexOf(waiter);
         if (index >= 0) queue.waiters.splice(index, 1);
         if (scope.cancelledByCaller) {
@@ -127,9 +137,11 @@ export class SharedLocationRateLimiter implements RateLimiter {
         }
       };
       const waiter: Waiter = {
+        id: `${this.#presence.id}:w${++this.#waiters}`,
         scope,
         queuedAt: now,
         waited: false,
+        inLine: false,
         grant: (permit) => {
           waiter.detach();
           if (waiter.waited) this.#observer.rateLimited(this.#upstream, { outcome: 'granted', waitedMs: Date.now() - waiter.queuedAt });
@@ -139,10 +151,21 @@ export class SharedLocationRateLimiter implements RateLimiter {
           waiter.detach();
           reject(error);
         },
-        detach: () => scope.signal.removeEventListener('abort', onAbort),
+        detach: () => {
+          scope.signal.removeEventListener('abort', onAbort);
+          if (!waiter.inLine) return;
+          waiter.inLine = false;
+          // Else it would hold back the fleet's callers behind it until its deadline.
+          this.#window.leaveLine(locationId, waiter.id).catch(() => undefined);
+        },
       };
       scope.signal.addEventListener('abort', onAbort, { once: true });
       queue.waiters.push(waiter);
+      if (queue.waiters.length > 1) {
+        // Behind others here: it takes its place in the fleet's line at once, so that no later caller elsewhere passes it.
+        waiter.inLine = true;
+        this.#window.joinLine(locationId, inLine(waiter)).catch(() => undefined);
+      }
       // A queue asleep until the next slot needs no extra round trip for a newcomer: it is served in turn.
       if (!queue.timer) void this.#pump(locationId, queue);
     });
@@ -193,9 +216,10 @@ export class SharedLocationRateLimiter implements RateLimiter {
   async #serve(locationId: string, queue: Queue): Promise<boolean> {
     while (queue.waiters.length > 0 && !this.#closed) {
       const member = `${this.#presence.id}:${++this.#permits}`;
+      const head = queue.waiters[0]!;
       let result;
       try {
-        result = await this.#window.take(locationId, member);
+        result = await this.#window.take(locationId, member, inLine(head));
       } catch (error) {
         this.#redisFailed(error);
         this.#handOver(locationId, queue);
@@ -204,6 +228,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
       queue.windowMs = result.windowMs;
       if (result.granted) {
         queue.startAt = undefined;
+        head.inLine = false; // the grant took it out of the line
         // The head may have left meanwhile (cancelled, deadline): the slot goes to whoever is first now.
         const waiter = queue.waiters.shift();
         if (waiter) waiter.grant(this.#permit(locationId, member, queue));
@@ -216,6 +241,8 @@ export class SharedLocationRateLimiter implements RateLimiter {
         return true;
       }
       queue.startAt = result.startAt;
+      if (queue.waiters.includes(head)) head.inLine = true;
+      else this.#window.leaveLine(locationId, head.id).catch(() => undefined); // it left while asking
       // First come, first served: nobody starts before `startAt`, so a deadline before it cannot be met.
       for (const waiter of [...queue.waiters]) {
         waiter.waited = true;
@@ -274,6 +301,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
     queue.startAt = undefined;
     const fallback = this.#viaFallback();
     for (const waiter of queue.waiters.splice(0)) {
+      waiter.inLine = false; // Redis is unreachable: its place there lapses at its deadline
       waiter.detach();
       waiter.waited = false; // the fallback reports its own wait
       fallback.acquire(locationId, waiter.scope).then(waiter.grant, waiter.refuse);

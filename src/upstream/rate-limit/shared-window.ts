@@ -19,6 +19,8 @@ import type { RateLimitReport } from './headers';
  * - `ratelimit:<upstream>:<key>:meta`: hash of what the upstream taught: `limit`,
  *   `windowMs`, `calibrated`, `blockedUntil` (after a 429).
  * - `ratelimit:<upstream>:<key>:day:<UTC day>`: requests counted today.
+ * - `ratelimit:<upstream>:<key>:line` (+ `:line:deadlines`): the fleet's callers waiting for
+ *   a slot, scored by arrival (and by deadline, after which one is dropped).
  * Time is Redis's own (`TIME`), one clock for every instance.
  */
 
@@ -28,9 +30,11 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
- * KEYS: log, meta, day. ARGV: member, configured limit, default window ms, lease ms, daily
- * limit, ms until the day ends. Returns {granted, startAt, now, windowMs, dailySpent}:
- * startAt is when a slot may free (-1: unknown until an answer calibrates the budget).
+ * KEYS: log, meta, day, line, line deadlines. ARGV: member, configured limit, default window
+ * ms, lease ms, daily limit, ms until the day ends, waiter id, its arrival (epoch ms), its
+ * deadline (epoch ms), how soon to ask again when a slot is free but older callers are first.
+ * Returns {granted, startAt, now, windowMs, dailySpent}: startAt is when to ask again (-1:
+ * unknown until an answer calibrates the budget). A caller that must wait joins the line.
  */
 const TAKE = `${PRELUDE}
 local meta = redis.call('HMGET', KEYS[2], 'limit', 'windowMs', 'calibrated', 'blockedUntil')
@@ -38,20 +42,39 @@ local limit = tonumber(meta[1]) or tonumber(ARGV[2])
 local window = tonumber(meta[2]) or tonumber(ARGV[3])
 local blockedUntil = tonumber(meta[4]) or 0
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if now < blockedUntil then return {0, blockedUntil, now, window, 0} end
+-- A caller past its deadline has left the line (its instance crashed, or missed saying so).
+local gone = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', now)
+if #gone > 0 then
+  redis.call('ZREM', KEYS[4], unpack(gone))
+  redis.call('ZREM', KEYS[5], unpack(gone))
+end
+local function wait(startAt)
+  redis.call('ZADD', KEYS[4], ARGV[8], ARGV[7])
+  redis.call('ZADD', KEYS[5], ARGV[9], ARGV[7])
+  redis.call('PEXPIRE', KEYS[4], ARGV[4])
+  redis.call('PEXPIRE', KEYS[5], ARGV[4])
+  return {0, startAt, now, window, 0}
+end
+if now < blockedUntil then return wait(blockedUntil) end
 local used = redis.call('ZCARD', KEYS[1])
+local free = limit - used
 if meta[3] ~= '1' then
   -- Until the first answer, one request at a time: a smaller upstream limit is learnt before a burst.
-  if used > 0 then return {0, -1, now, window, 0} end
-elseif used >= limit then
+  if used > 0 then return wait(-1) end
+  free = 1
+elseif free <= 0 then
   -- The slot that frees first for the next caller: the (used - limit + 1)-th oldest. One in flight
   -- is answered now at the earliest, so it frees one interval from now at the earliest.
   local nth = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
-  return {0, math.min(tonumber(nth[2]), now) + window, now, window, 0}
+  return wait(math.min(tonumber(nth[2]), now) + window)
 end
+-- First come, first served across the fleet: the free slots go to the callers waiting longest.
+if redis.call('ZCOUNT', KEYS[4], '-inf', '(' .. ARGV[8]) >= free then return wait(now + tonumber(ARGV[10])) end
 if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[5]) then
   return {0, now + tonumber(ARGV[6]), now, window, 1}
 end
+redis.call('ZREM', KEYS[4], ARGV[7])
+redis.call('ZREM', KEYS[5], ARGV[7])
 redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
@@ -111,6 +134,18 @@ export interface SharedWindowTuning {
   leaseMs: number;
 }
 
+/** A caller waiting for a slot: its place in the fleet's line is its arrival. */
+export interface LineWaiter {
+  id: string;
+  /** Epoch ms it began to wait (this process's clock; instances' clocks are assumed close). */
+  arrivedAt: number;
+  /** Epoch ms after which it no longer waits. */
+  deadline: number;
+}
+
+/** When a slot is free but callers waiting longer are first, ask again this soon, ms. */
+const LINE_POLL_MS = 25;
+
 export type TakeResult =
   | { granted: true; windowMs: number }
   /** `startAt` (this process's clock): when a slot may free; undefined until the budget is calibrated. */
@@ -125,21 +160,28 @@ export class SharedWindow {
     private readonly tuning: SharedWindowTuning,
   ) {}
 
-  async take(key: string, member: string): Promise<TakeResult> {
+  /** A slot for `waiter`, if one is free and nobody in the fleet has waited longer; else it joins the line. */
+  async take(key: string, member: string, waiter: LineWaiter): Promise<TakeResult> {
     const { perWindow, windowMs, leaseMs, daily } = this.tuning;
     const day = this.day();
     const [granted, startAt, redisNow, window, dailySpent] = (await this.redis.client.eval(
       TAKE,
-      3,
+      5,
       this.key(key, 'log'),
       this.key(key, 'meta'),
       this.key(key, 'day', String(day.index)),
+      this.key(key, 'line'),
+      this.key(key, 'line', 'deadlines'),
       member,
       perWindow,
       windowMs,
       leaseMs,
       daily,
       day.msLeft,
+      waiter.id,
+      Math.floor(waiter.arrivedAt),
+      Math.ceil(waiter.deadline),
+      LINE_POLL_MS,
     )) as number[];
     if (granted === 1) return { granted: true, windowMs: window! };
     // Redis's clock to ours: the offset is measured on this answer (late by one round trip at most: optimistic).
@@ -170,6 +212,23 @@ export class SharedWindow {
       optional(report.dailyRemaining),
       day.msLeft,
     )) as number;
+  }
+
+  /** `waiter` waits behind others of its instance: it takes its place in the fleet's line now. */
+  async joinLine(key: string, waiter: LineWaiter): Promise<void> {
+    const { leaseMs } = this.tuning;
+    await this.redis.client
+      .multi()
+      .zadd(this.key(key, 'line'), Math.floor(waiter.arrivedAt), waiter.id)
+      .zadd(this.key(key, 'line', 'deadlines'), Math.ceil(waiter.deadline), waiter.id)
+      .pexpire(this.key(key, 'line'), leaseMs)
+      .pexpire(this.key(key, 'line', 'deadlines'), leaseMs)
+      .exec();
+  }
+
+  /** `waiterId` no longer waits (cancelled, refused, or served from another slot). */
+  async leaveLine(key: string, waiterId: string): Promise<void> {
+    await this.redis.client.multi().zrem(this.key(key, 'line'), waiterId).zrem(this.key(key, 'line', 'deadlines'), waiterId).exec();
   }
 
   async release(key: string, member: string): Promise<void> {
