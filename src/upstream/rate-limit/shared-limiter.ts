@@ -49,6 +49,8 @@ interface Queue {
   windowMs: number;
   timer?: NodeJS.Timeout;
   pumping: boolean;
+  /** Redis commands of this queue that failed in a row while connected. */
+  failures: number;
   /** Something changed while pumping (an answer, a release): try again before sleeping. */
   again: boolean;
 }
@@ -57,6 +59,11 @@ const inLine = (waiter: Waiter) => ({ id: waiter.id, arrivedAt: waiter.queuedAt,
 
 /** Until the budget is calibrated, a waiter asks again this often (no slot time is known). */
 const UNCALIBRATED_POLL_MS = 50;
+/** How long a caller waits for the first connection to Redis, at most, ms (then: the fallback). */
+const FIRST_CONNECTION_WAIT_MS = 2_000;
+/** A connected Redis failing this many commands in a row is an outage. */
+const FAILURES_BEFORE_FALLBACK = 3;
+const RETRY_AFTER_FAILURE_MS = 50;
 /** Spread over the instances' retries at the same freed slot, ms. */
 const RETRY_JITTER_MS = 20;
 
@@ -94,6 +101,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
   /** Epoch ms of the Redis failure that started the current outage; undefined while shared. */
   #failedAt: number | undefined;
   #permits = 0;
+  #everConnected = false;
   #waiters = 0;
   #closed = false;
 
@@ -117,6 +125,8 @@ export class SharedLocationRateLimiter implements RateLimiter {
 
   async acquire(locationId: string, scope: CallScope): Promise<RateLimitPermit> {
     if (this.#closed) throw this.#refusal(locationId, undefined, 'shutting_down', Date.now());
+    // Just started: the first connection is still being made. Its budget is the fleet's, so wait for it (briefly).
+    if (this.#connecting()) await this.#redis.ready(Math.max(0, Math.min(FIRST_CONNECTION_WAIT_MS, scope.deadline - Date.now()))).catch(() => undefined);
     if (this.#degraded()) return this.#viaFallback().acquire(locationId, scope);
     const queue = this.#queue(locationId);
     const now = Date.now();
@@ -183,7 +193,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
   #queue(locationId: string): Queue {
     let queue = this.#queues.get(locationId);
     if (!queue) {
-      queue = { waiters: [], windowMs: this.#tuning.windowMs, pumping: false, again: false };
+      queue = { waiters: [], windowMs: this.#tuning.windowMs, pumping: false, again: false, failures: 0 };
       this.#queues.set(locationId, queue);
     }
     return queue;
@@ -220,7 +230,18 @@ export class SharedLocationRateLimiter implements RateLimiter {
       let result;
       try {
         result = await this.#window.take(locationId, member, inLine(head));
+        queue.failures = 0;
       } catch (error) {
+        // The script may have run all the same (a reply late under load): give back the slot it may hold.
+        this.#window.release(locationId, member).catch(() => undefined);
+        // A connected Redis that missed one reply is asked again, the callers keeping their place; a lost
+        // connection, or one that keeps failing, is an outage: the fallback takes over.
+        if (this.#redis.connected && ++queue.failures < FAILURES_BEFORE_FALLBACK) {
+          this.#logger.debug({ err: error, key: locationId }, 'rate limits: a Redis command failed; asking again');
+          queue.timer = setTimeout(() => void this.#pump(locationId, queue), RETRY_AFTER_FAILURE_MS);
+          return true;
+        }
+        queue.failures = 0;
         this.#redisFailed(error);
         this.#handOver(locationId, queue);
         return false;
@@ -232,7 +253,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
         // The head may have left meanwhile (cancelled, deadline): the slot goes to whoever is first now.
         const waiter = queue.waiters.shift();
         if (waiter) waiter.grant(this.#permit(locationId, member, queue));
-        else this.#window.release(locationId, member).catch((error: unknown) => this.#redisFailed(error));
+        else this.#window.release(locationId, member).catch(() => undefined);
         continue;
       }
       const now = Date.now();
@@ -266,8 +287,11 @@ export class SharedLocationRateLimiter implements RateLimiter {
       if (settled) throw new Error('rate-limit permit settled twice');
       settled = true;
     };
+    // An answer Redis did not record leaves the slot held until its lease ends: fewer slots, never more.
     const afterwards = (done: Promise<unknown>) =>
-      done.catch((error: unknown) => this.#redisFailed(error)).finally(() => this.#wake(locationId, queue));
+      done
+        .catch((error: unknown) => this.#logger.debug({ err: error, key: locationId }, 'rate limits: an answer was not recorded in Redis'))
+        .finally(() => this.#wake(locationId, queue));
     return {
       answered: (headers, status) => {
         settle();
@@ -314,12 +338,17 @@ export class SharedLocationRateLimiter implements RateLimiter {
     return this.#fallback;
   }
 
+  /** The first connection is still being made (the gateway just started). */
+  #connecting(): boolean {
+    return !this.#everConnected && !this.#redis.connected && ['wait', 'connecting', 'connect'].includes(this.#redis.client.status);
+  }
+
   #degraded(): boolean {
     if (!this.#redis.connected) {
-      // Still making its first connection (just started): no outage to report.
-      if (!['wait', 'connecting', 'connect'].includes(this.#redis.client.status)) this.#redisFailed(new Error(`Redis connection ${this.#redis.client.status}`));
+      this.#redisFailed(new Error(`Redis connection ${this.#redis.client.status}`));
       return true;
     }
+    this.#everConnected = true;
     if (this.#failedAt === undefined) return false;
     if (Date.now() - this.#failedAt < this.#retryRedisAfterMs) return true;
     this.#failedAt = undefined;
