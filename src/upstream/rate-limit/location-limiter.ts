@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { CallScope } from '../http/call-scope';
-import { RateLimitedError } from '../http/errors';
+import type { RateLimitedError } from '../http/errors';
 import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
 import { readRateLimitHeaders } from './headers';
+import { rateLimitRefusal } from './refusal';
 import type { RateLimitPermit, RateLimiter } from './rate-limiter';
 import { WindowBucket } from './window-bucket';
 
@@ -208,8 +209,6 @@ export class LocationRateLimiter implements RateLimiter {
 
   /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
   private refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
-    this.observer.rateLimited('hoopai', { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
-    const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.tuning.windowMs) - Date.now()));
-    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason.replaceAll('_', ' ')}`, { upstream: 'hoopai' }, retryAfterMs);
+    return rateLimitRefusal(this.observer, 'hoopai', locationId, { reason, startAt, waitingSince, windowMs: this.tuning.windowMs });
   }
 }

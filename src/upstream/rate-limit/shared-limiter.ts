@@ -1,13 +1,14 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import type { CallScope } from '../http/call-scope';
-import { RateLimitedError, upstreamLabel, type UpstreamName } from '../http/errors';
+import type { RateLimitedError, UpstreamName } from '../http/errors';
 import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
 import type { SharedRedis } from '../redis/connection';
 import type { FleetPresence } from './fleet-presence';
-import { readRateLimitHeaders } from './headers';
 import type { RateLimitTuning } from './location-limiter';
 import type { RateLimitPermit, RateLimiter } from './rate-limiter';
+import { RedisOutage } from './redis-outage';
+import { rateLimitRefusal } from './refusal';
+import { sharedPermit } from './shared-permit';
 import { SharedWindow } from './shared-window';
 
 export interface SharedRateLimitOptions {
@@ -94,14 +95,11 @@ export class SharedLocationRateLimiter implements RateLimiter {
   readonly #presence: FleetPresence;
   readonly #logger: Logger;
   readonly #observer: UpstreamObserver;
-  readonly #retryRedisAfterMs: number;
+  readonly #outage: RedisOutage;
   readonly #upstream: UpstreamName;
   readonly #buildFallback: () => RateLimiter;
   #fallback: RateLimiter | undefined;
-  /** Epoch ms of the Redis failure that started the current outage; undefined while shared. */
-  #failedAt: number | undefined;
   #permits = 0;
-  #everConnected = false;
   #waiters = 0;
   #closed = false;
 
@@ -111,7 +109,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
     this.#presence = options.presence;
     this.#logger = options.logger;
     this.#observer = options.observer ?? NO_OBSERVER;
-    this.#retryRedisAfterMs = options.retryRedisAfterMs ?? 1_000;
+    this.#outage = new RedisOutage(options.redis, options.logger, options.retryRedisAfterMs ?? 1_000, () => options.presence.instances);
     this.#upstream = options.upstream ?? 'hoopai';
     this.#buildFallback = options.fallback;
     const { perWindow, windowMs, daily } = options.tuning;
@@ -120,14 +118,14 @@ export class SharedLocationRateLimiter implements RateLimiter {
 
   /** Whether budgets are shared through Redis now (false during a fallback). */
   get shared(): boolean {
-    return !this.#degraded();
+    return !this.#outage.ongoing;
   }
 
   async acquire(locationId: string, scope: CallScope): Promise<RateLimitPermit> {
     if (this.#closed) throw this.#refusal(locationId, undefined, 'shutting_down', Date.now());
     // Just started: the first connection is still being made. Its budget is the fleet's, so wait for it (briefly).
-    if (this.#connecting()) await this.#redis.ready(Math.max(0, Math.min(FIRST_CONNECTION_WAIT_MS, scope.deadline - Date.now()))).catch(() => undefined);
-    if (this.#degraded()) return this.#viaFallback().acquire(locationId, scope);
+    if (this.#outage.connecting) await this.#redis.ready(Math.max(0, Math.min(FIRST_CONNECTION_WAIT_MS, scope.deadline - Date.now()))).catch(() => undefined);
+    if (this.#outage.ongoing) return this.#viaFallback().acquire(locationId, scope);
     const queue = this.#queue(locationId);
     const now = Date.now();
     if (queue.waiters.length >= this.#tuning.maxQueue) throw this.#refusal(locationId, queue.startAt, 'queue_full', now);
@@ -242,7 +240,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
           return true;
         }
         queue.failures = 0;
-        this.#redisFailed(error);
+        this.#outage.failed(error);
         this.#handOver(locationId, queue);
         return false;
       }
@@ -282,39 +280,20 @@ export class SharedLocationRateLimiter implements RateLimiter {
   }
 
   #permit(locationId: string, member: string, queue: Queue): RateLimitPermit {
-    let settled = false;
-    const settle = () => {
-      if (settled) throw new Error('rate-limit permit settled twice');
-      settled = true;
-    };
-    // An answer Redis did not record leaves the slot held until its lease ends: fewer slots, never more.
-    const afterwards = (done: Promise<unknown>) =>
-      done
-        .catch((error: unknown) => this.#logger.debug({ err: error, key: locationId }, 'rate limits: an answer was not recorded in Redis'))
-        .finally(() => this.#wake(locationId, queue));
-    return {
-      answered: (headers, status) => {
-        settle();
-        const report = readRateLimitHeaders(headers);
-        let backoffMs: number | undefined;
-        if (status === 429) {
-          // HoopAI documents no Retry-After: one interval, plus jitter so the fleet does not return at once.
-          backoffMs = retryAfterMs(headers) ?? Math.round((report.intervalMs || queue.windowMs) * (1 + 0.2 * Math.random()));
-          this.#logger.warn({ key: locationId, backoffMs }, `${upstreamLabel(this.#upstream)} answered 429; the fleet backs off`);
-        }
-        void afterwards(this.#window.answered(locationId, member, report, backoffMs));
-        return backoffMs;
-      },
-      unused: () => {
-        settle();
-        void afterwards(this.#window.release(locationId, member));
-      },
-    };
+    return sharedPermit({
+      window: this.#window,
+      upstream: this.#upstream,
+      key: locationId,
+      member,
+      windowMs: () => queue.windowMs,
+      logger: this.#logger,
+      settled: () => this.#wake(locationId, queue),
+    });
   }
 
   /** A local answer may have calibrated the budget or changed the next slot: the sleeping queue asks again. */
   #wake(locationId: string, queue: Queue): void {
-    if (queue.waiters.length === 0 || this.#degraded()) return;
+    if (queue.waiters.length === 0 || this.#outage.ongoing) return;
     void this.#pump(locationId, queue);
   }
 
@@ -338,47 +317,7 @@ export class SharedLocationRateLimiter implements RateLimiter {
     return this.#fallback;
   }
 
-  /** The first connection is still being made (the gateway just started). */
-  #connecting(): boolean {
-    return !this.#everConnected && !this.#redis.connected && ['wait', 'connecting', 'connect'].includes(this.#redis.client.status);
+  #refusal(key: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
+    return rateLimitRefusal(this.#observer, this.#upstream, key, { reason, startAt, waitingSince, windowMs: this.#tuning.windowMs });
   }
-
-  #degraded(): boolean {
-    if (!this.#redis.connected) {
-      this.#redisFailed(new Error(`Redis connection ${this.#redis.client.status}`));
-      return true;
-    }
-    this.#everConnected = true;
-    if (this.#failedAt === undefined) return false;
-    if (Date.now() - this.#failedAt < this.#retryRedisAfterMs) return true;
-    this.#failedAt = undefined;
-    this.#logger.info('rate limits: Redis answers again; the fleet shares each budget again');
-    return false;
-  }
-
-  #redisFailed(error: unknown): void {
-    const now = Date.now();
-    if (this.#failedAt === undefined) {
-      const instances = Math.max(1, this.#presence.instances);
-      this.#logger.warn(
-        { err: { message: error instanceof Error ? error.message : String(error) }, instances, share: `1/${instances}` },
-        "rate limits: Redis unavailable; this instance limits its own calls until Redis answers again (HoopAI: its share of each location's budget)",
-      );
-    }
-    this.#failedAt = now;
-  }
-
-  /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
-  #refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
-    this.#observer.rateLimited(this.#upstream, { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
-    const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.#tuning.windowMs) - Date.now()));
-    const whose = this.#upstream === 'hoopai' ? `location ${locationId}` : 'this client';
-    return new RateLimitedError(`${upstreamLabel(this.#upstream)} rate limit for ${whose}: ${reason.replaceAll('_', ' ')}`, { upstream: this.#upstream }, retryAfterMs);
-  }
-}
-
-function retryAfterMs(headers: IncomingHttpHeaders | undefined): number | undefined {
-  const raw = headers?.['retry-after'];
-  const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
-  return raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
