@@ -96,9 +96,19 @@ builder.mutationField('createContact', (t) =>
       requireWriteAccess(ctx, locationId);
       const body = { ...upstreamContactInput(input), ...(input.tags ? { tags: normalTags(input.tags) } : {}) };
       return mutating(undefined, () =>
-        oncePerKey(ctx, 'createContact', locationId, input.idempotencyKey, input, async () => ({
-          contact: await ctx.services.crm.createContact(locationId, body, callOptions(ctx)),
-        })),
+        oncePerKey(
+          ctx,
+          'createContact',
+          locationId,
+          input.idempotencyKey,
+          input,
+          async () => ({ contact: await ctx.services.crm.createContact(locationId, body, callOptions(ctx)) }),
+          // After a lost answer: the contact that create made, by its email or phone.
+          async (since) => {
+            const contact = await ctx.services.crm.findCreatedContact(locationId, body, since, callOptions(ctx));
+            return contact ? { contact } : undefined;
+          },
+        ),
       );
     },
   }),
