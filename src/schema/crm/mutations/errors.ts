@@ -180,7 +180,8 @@ builder.objectType(IdempotencyInProgressError, {
   interfaces: [MutationErrorInterface],
   isTypeOf: (value) => value instanceof IdempotencyInProgressError,
   fields: (t) => ({
-    retryAfterMs: t.exposeInt('retryAfterMs', { description: 'Retry with the same idempotencyKey after this many ms.' }),
+    // Nullable, as on UpstreamFailureError: one selection may ask both for it.
+    retryAfterMs: t.exposeInt('retryAfterMs', { nullable: true, description: 'Retry with the same idempotencyKey after this many ms (always given).' }),
     settling: t.exposeBoolean('settling', {
       description: 'True when the earlier attempt timed out and the gateway waits for it to land upstream (IDEMPOTENCY_SETTLE_MS); false while it is still running.',
     }),
