@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
@@ -12,7 +12,7 @@ import {
 } from '../src/upstream/idempotency/index';
 import type { PendingRecord } from '../src/upstream/idempotency/records';
 import { SharedRedis } from '../src/upstream/redis/connection';
-import { NEEDS_REDIS, redisAnswers, startOwnRedis, useRedisPrefix } from './helpers/redis';
+import { NEEDS_REDIS, type OwnRedis, redisAnswers, startOwnRedis, useRedisPrefix } from './helpers/redis';
 
 const redisUp = await redisAnswers();
 const { url, prefix } = useRedisPrefix('idempotency-store');
@@ -26,12 +26,12 @@ function redisConnection(redisUrl = url): SharedRedis {
 }
 
 const scope = () => ({ locationId: 'loc-1', caller: 'caller-1', mutation: 'sendMessage', key: randomUUID() });
-const pending = (attempt = randomUUID()): PendingRecord => ({ state: 'pending', fingerprint: 'f', attempt, startedAt: 1, leaseUntil: 2 });
+const pending = (attempt: string = randomUUID()): PendingRecord => ({ state: 'pending', fingerprint: 'f', attempt, startedAt: 1, leaseUntil: 2 });
 
 /** A write that counts its calls; fails as told, once each, before it succeeds. */
 function countingWrite(...failures: Error[]) {
   const state = { calls: 0 };
-  const write = async () => {
+  const write = async (): Promise<{ written: number | string }> => {
     state.calls++;
     const failure = failures.shift();
     if (failure) throw failure;
@@ -185,8 +185,12 @@ describe.each(stores)('the %s idempotency store', (name, makeStore) => {
 });
 
 describe.skipIf(!redisUp)(`keyed writes while Redis is down ${NEEDS_REDIS}`, () => {
+  let own: OwnRedis;
+  beforeAll(async () => {
+    own = await startOwnRedis();
+  });
+
   it('fail closed with IDEMPOTENCY_UNAVAILABLE before writing, and work again once Redis is back', async () => {
-    const own = await startOwnRedis();
     const connection = redisConnection(own.url);
     await connection.ready();
     const writes = new IdempotentWrites(new RedisIdempotencyStore(connection));

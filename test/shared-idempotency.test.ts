@@ -199,7 +199,7 @@ describe.skipIf(!redisUp)(`idempotency keys while Redis is down ${NEEDS_REDIS}`,
     sandboxes = await startSandboxes();
     hoopai = sandboxControl(sandboxes.hoopai);
     await hoopai.faults(BUDGET);
-    [gateway] = await startGateways(1, sandboxes, { REDIS_URL: own.url, REDIS_KEY_PREFIX: DOWN_PREFIX });
+    [gateway] = (await startGateways(1, sandboxes, { REDIS_URL: own.url, REDIS_KEY_PREFIX: DOWN_PREFIX })) as [FleetProcess];
     // The gateway answers before its Redis connection is up; until then keyed writes fail closed.
     await untilInstancesListen(own.url, DOWN_PREFIX, 1);
   }, 120_000);
