@@ -12,6 +12,7 @@ const BUDGET = { rateLimitPer10s: 100_000 };
 
 const ERRORS = `... on MutationError { code } ... on UpstreamFailureError { outcomeUnknown retryAfterMs } ... on IdempotencyInProgressError { retryAfterMs settling }`;
 const CREATE = `mutation($input: CreateContactInput!) { createContact(input: $input) { __typename ... on CreateContactPayload { contact { id } } ${ERRORS} } }`;
+const DELETE = `mutation($input: DeleteContactInput!) { deleteContact(input: $input) { __typename ... on DeleteContactPayload { replayed deletedContactId } ${ERRORS} } }`;
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { __typename ... on SendMessagePayload { replayed } ${ERRORS} } }`;
 
 type Answer = Record<string, any> & { __typename: string };
@@ -39,6 +40,20 @@ describe('idempotency keys in one instance, after connection resets', () => {
     expect(body.errors).toBeUndefined();
     return Object.values(body.data!)[0]!;
   };
+
+  it('answers a retried deleteContact whose answer was lost with the deletion, not NOT_FOUND', async () => {
+    const created = await mutate(CREATE, { firstName: 'Gone', email: `gone.${randomUUID()}@example.com` });
+    const input = { id: created.contact.id, idempotencyKey: randomUUID() };
+    const [deletes, reads] = [await hoopai.requests('DELETE /contacts/:contactId'), await hoopai.requests('GET /contacts/:contactId')];
+    await hoopai.faults({ ...BUDGET, lostAnswerRate: 1 });
+    const lost = await mutate(DELETE, input);
+    await hoopai.faults(BUDGET);
+    expect(lost).toMatchObject({ __typename: 'UpstreamFailureError', outcomeUnknown: true });
+    expect(await mutate(DELETE, input)).toEqual({ __typename: 'DeleteContactPayload', replayed: true, deletedContactId: input.id });
+    expect(await mutate(DELETE, input)).toEqual({ __typename: 'DeleteContactPayload', replayed: true, deletedContactId: input.id });
+    expect(await hoopai.requests('DELETE /contacts/:contactId')).toBe(deletes + 1);
+    expect(await hoopai.requests('GET /contacts/:contactId')).toBe(reads + 1);
+  });
 
   it('stores each of 30 sends exactly once when 20% of connections are reset, each retried with its key', async () => {
     const contacts = await Promise.all(

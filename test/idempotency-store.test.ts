@@ -173,6 +173,16 @@ describe.each(stores)('the %s idempotency store', (name, makeStore) => {
       expect(state.calls).toBe(2);
     });
 
+    it.skipIf(skip)('writes a repeatable write again at once when reconciliation finds nothing, without waiting out the settle time', async () => {
+      const writes = new IdempotentWrites(await makeStore(), { settleMs: 60_000 });
+      const key = scope();
+      const { state, write } = countingWrite(new LostAnswer());
+      const extra = { reconcile: async () => undefined, repeatable: true };
+      await expect(writes.run(plan(key, write, extra))).rejects.toBeInstanceOf(LostAnswer);
+      expect(await writes.run(plan(key, write, extra))).toEqual({ value: { written: 2 }, replayed: false });
+      expect(state.calls).toBe(2);
+    });
+
     it.skipIf(skip)('writes a repeatable write (no reconciliation) again at once after an unknown outcome', async () => {
       const writes = new IdempotentWrites(await makeStore());
       const key = scope();

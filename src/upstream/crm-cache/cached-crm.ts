@@ -112,6 +112,22 @@ export class CachedCrm {
     return succeeded;
   }
 
+  /**
+   * Whether a delete whose answer was lost went through: the contact is gone upstream (read
+   * past the cache), announced as deleted as the delete itself would have.
+   */
+  async contactGone(locationId: string, contactId: string, options: CallOptions): Promise<boolean> {
+    this.cache.forgetContact(locationId, contactId);
+    try {
+      ownedBy(locationId, toCrmContact(await this.client.getContact(locationId, contactId, options)), 'contact');
+      return false;
+    } catch (error) {
+      if (!(asMiss(error, 'contact') instanceof NotFoundError)) throw error;
+    }
+    await this.#announce({ kind: 'contact', change: 'deleted', locationId, contactId });
+    return true;
+  }
+
   /** The contact's tags after the change, as the upstream reports them. */
   async changeTags(locationId: string, contactId: string, change: 'add' | 'remove', tags: readonly string[], options: CallOptions): Promise<string[]> {
     this.cache.forgetContact(locationId, contactId);

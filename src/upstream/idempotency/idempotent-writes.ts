@@ -34,6 +34,11 @@ export interface KeyedWrite<T> {
    * twice leaves the same state, e.g. setting fields or tags), and a retry simply does it again.
    */
   reconcile?(since: number): Promise<T | undefined>;
+  /**
+   * With `reconcile`: when it finds nothing, write again at once instead of waiting out the
+   * settle time, because the lost attempt landing late would change nothing (a delete).
+   */
+  repeatable?: boolean;
   /** Whether a failure of `write` leaves its outcome unknown (it may have been carried out). */
   outcomeUnknown(error: unknown): boolean;
 }
@@ -108,15 +113,17 @@ export class IdempotentWrites {
     if (plan.reconcile) {
       const found = await plan.reconcile(existing.startedAt);
       if (found !== undefined) {
+        this.#logger?.info({ mutation: plan.scope.mutation, locationId: plan.scope.locationId }, 'idempotent write reconciled: the lost attempt had written');
         const done = { state: 'done', fingerprint: plan.fingerprint, attempt: existing.attempt, startedAt: existing.startedAt, result: found } as const;
         await this.#stored(() => this.store.replace(plan.scope, existing.attempt, done));
         return { value: found, replayed: true };
       }
       const now = this.#clock();
-      if (now < settleAt) throw new IdempotencyInProgressError(settleAt - now, true);
+      if (now < settleAt && !plan.repeatable) throw new IdempotencyInProgressError(settleAt - now, true);
     }
     const attempt = this.#pending(plan);
     if (!(await this.#stored(() => this.store.replace(plan.scope, existing.attempt, attempt)))) return undefined;
+    this.#logger?.info({ mutation: plan.scope.mutation, locationId: plan.scope.locationId }, 'idempotent write retried: no trace of the lost attempt');
     return this.#write(plan, attempt);
   }
 

@@ -19,6 +19,7 @@ export async function oncePerKey<T extends object>(
   input: unknown,
   write: () => Promise<T>,
   reconcile?: (since: number) => Promise<T | undefined>,
+  options: { repeatable?: boolean } = {},
 ): Promise<T & { replayed: boolean }> {
   if (idempotencyKey == null) return { ...(await write()), replayed: false };
   const outcome = await ctx.services.idempotency.run({
@@ -27,6 +28,7 @@ export async function oncePerKey<T extends object>(
     deadline: ctx.upstreamCall.deadline,
     write,
     ...(reconcile ? { reconcile } : {}),
+    ...options,
     outcomeUnknown,
   });
   return { ...outcome.value, replayed: outcome.replayed };
