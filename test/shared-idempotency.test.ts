@@ -113,6 +113,18 @@ describe.skipIf(!redisUp)(`idempotency keys shared by two instances ${NEEDS_REDI
     expect(body.data.contacts.totalCount).toBe(1);
   });
 
+  it('sends once when the same key reaches A and B at the same moment: one claims it, the other waits and replays', async () => {
+    const contact = await newContact();
+    const input = { contactId: contact.id, channel: 'SMS', message: `Twice at once ${randomUUID()}`, idempotencyKey: randomUUID() };
+    const posts = await hoopai.requests(POST_MESSAGE);
+    // A slow upstream keeps the first attempt in flight while the other instance's arrives.
+    await hoopai.faults({ ...BUDGET, latencyMs: 1_000 });
+    const answers = await Promise.all([mutate(A(), SEND, input), mutate(B(), SEND, input)]).finally(() => hoopai.faults(BUDGET));
+    expect(answers.map((answer) => answer.__typename)).toEqual(['SendMessagePayload', 'SendMessagePayload']);
+    expect(answers.map((answer) => answer.replayed).sort()).toEqual([false, true]);
+    expect(await hoopai.requests(POST_MESSAGE)).toBe(posts + 1);
+  });
+
   it('stores each of 30 sends exactly once under 20% connection resets (half before the write, half after), each retried with its key', async () => {
     const contacts = await Promise.all(Array.from({ length: 5 }, () => newContact()));
     const sends = Array.from({ length: 30 }, (_, i) => ({
