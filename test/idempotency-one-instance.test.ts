@@ -55,6 +55,34 @@ describe('idempotency keys in one instance, after connection resets', () => {
     expect(await hoopai.requests('GET /contacts/:contactId')).toBe(reads + 1);
   });
 
+  it('treats a send cancelled by a client that hung up as unknown: the retry finds the message, nothing is sent twice', async () => {
+    const created = await mutate(CREATE, { firstName: 'Hangup', phone: `+4478${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` });
+    const input = { contactId: created.contact.id, channel: 'SMS', message: `Hung up ${randomUUID()}`, idempotencyKey: randomUUID() };
+    const posts = await hoopai.requests('POST /conversations/messages');
+    await hoopai.faults({ ...BUDGET, latencyMs: 1_000 });
+    const hangUp = new AbortController();
+    const abandoned = fetch(gateway.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ query: SEND, variables: { input } }),
+      signal: hangUp.signal,
+    }).catch(() => 'hung up');
+    // Once the send is with HoopAI (which stores it after 1 s), the client goes away.
+    for (let waited = 0; (await hoopai.requests('POST /conversations/messages')) === posts && waited < 100; waited++) await sleep(20);
+    hangUp.abort();
+    expect(await abandoned).toBe('hung up');
+    await hoopai.faults(BUDGET);
+
+    let answer: Answer | undefined;
+    for (let attempt = 0; attempt < 40 && answer?.__typename !== 'SendMessagePayload'; attempt++) {
+      if (attempt > 0) await sleep(Math.min(answer?.retryAfterMs ?? 200, 300));
+      answer = await mutate(SEND, input);
+      if (answer.__typename !== 'SendMessagePayload') expect(answer).toMatchObject({ __typename: 'IdempotencyInProgressError' });
+    }
+    expect(answer).toMatchObject({ __typename: 'SendMessagePayload', replayed: true });
+    expect(await hoopai.requests('POST /conversations/messages')).toBe(posts + 1);
+  });
+
   it('stores each of 30 sends exactly once when 20% of connections are reset, each retried with its key', async () => {
     const contacts = await Promise.all(
       Array.from({ length: 3 }, async () => {

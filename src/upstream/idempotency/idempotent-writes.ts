@@ -87,10 +87,11 @@ export class IdempotentWrites {
 
   async run<T>(plan: KeyedWrite<T>): Promise<IdempotentOutcome<T>> {
     const waitUntil = Math.min(this.#clock() + this.#maxWaitMs, plan.deadline - this.#pollMs);
-    for (;;) {
+    for (let look = 0; ; look++) {
       const attempt = this.#pending(plan);
       const claim = await this.#stored(() => this.store.claim(plan.scope, attempt));
-      this.#observer.cacheLookup('idempotency', !claim.claimed);
+      // One lookup per request, however long it waits.
+      if (look === 0) this.#observer.cacheLookup('idempotency', !claim.claimed);
       if (claim.claimed) return this.#write(plan, attempt);
       const existing = claim.existing;
       if (existing.fingerprint !== plan.fingerprint) throw new IdempotencyKeyReusedError();

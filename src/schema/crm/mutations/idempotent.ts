@@ -29,7 +29,8 @@ export async function oncePerKey<T extends object>(
     write,
     ...(reconcile ? { reconcile } : {}),
     ...options,
-    outcomeUnknown,
+    // A client that hung up cancels the write wherever it was: it may have reached HoopAI.
+    outcomeUnknown: (error) => outcomeUnknown(error) || ctx.signal.aborted,
   });
   return { ...outcome.value, replayed: outcome.replayed };
 }
