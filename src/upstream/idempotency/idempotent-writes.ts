@@ -116,7 +116,8 @@ export class IdempotentWrites {
       if (found !== undefined) {
         this.#logger?.info({ mutation: plan.scope.mutation, locationId: plan.scope.locationId }, 'idempotent write reconciled: the lost attempt had written');
         const done = { state: 'done', fingerprint: plan.fingerprint, attempt: existing.attempt, startedAt: existing.startedAt, result: found } as const;
-        await this.#stored(() => this.store.replace(plan.scope, existing.attempt, done));
+        // Nothing is written now: a store failure here only means the next retry reconciles again.
+        await this.#afterWrite(() => this.store.replace(plan.scope, existing.attempt, done));
         return { value: found, replayed: true };
       }
       const now = this.#clock();
@@ -161,7 +162,7 @@ export class IdempotentWrites {
     }
   }
 
-  /** A store call after the write: its failure must not change the answer (the pending lease covers it). */
+  /** A store call after the write (or after finding it): its failure must not change the answer. */
   async #afterWrite(call: () => Promise<unknown>): Promise<void> {
     try {
       await call();
