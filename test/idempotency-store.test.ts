@@ -12,6 +12,7 @@ import {
 } from '../src/upstream/idempotency/index';
 import type { PendingRecord } from '../src/upstream/idempotency/records';
 import { SharedRedis } from '../src/upstream/redis/connection';
+import { recordingObserver } from './helpers/recording-observer';
 import { NEEDS_REDIS, type OwnRedis, redisAnswers, startOwnRedis, useRedisPrefix } from './helpers/redis';
 
 const redisUp = await redisAnswers();
@@ -139,7 +140,8 @@ describe.each(stores)('the %s idempotency store', (name, makeStore) => {
     });
 
     it.skipIf(skip)('after an unknown outcome, answers what reconciliation finds, without writing again', async () => {
-      const writes = new IdempotentWrites(await makeStore());
+      const observer = recordingObserver();
+      const writes = new IdempotentWrites(await makeStore(), { observer });
       const key = scope();
       const { state, write } = countingWrite(new LostAnswer());
       const looked: number[] = [];
@@ -152,6 +154,7 @@ describe.each(stores)('the %s idempotency store', (name, makeStore) => {
       expect(await writes.run(plan(key, write, { reconcile }))).toEqual({ value: { written: 'found upstream' }, replayed: true });
       expect(await writes.run(plan(key, write, { reconcile }))).toEqual({ value: { written: 'found upstream' }, replayed: true });
       expect(state.calls).toBe(1);
+      expect(observer.eventsOf('idempotentWrite').map(([, outcome]) => outcome)).toEqual(['outcome_unknown', 'reconciled', 'replayed']);
       expect(looked).toHaveLength(1);
       expect(looked[0]).toBeGreaterThanOrEqual(before);
     });

@@ -182,5 +182,9 @@ describe('the upstream observer', () => {
     await services.idempotency.run(keyed);
     await services.idempotency.run(keyed);
     expect(lookups('idempotency')).toEqual(['miss', 'hit']);
+    expect(observer.eventsOf('idempotentWrite')).toEqual([
+      ['test', 'written'],
+      ['test', 'replayed'],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { NO_OBSERVER, type UpstreamObserver } from '../observability';
+import { type IdempotentWriteOutcome, NO_OBSERVER, type UpstreamObserver } from '../observability';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError, IdempotencyUnavailableError } from './errors';
 import type { IdempotencyRecord, IdempotencyScope, IdempotencyStore, PendingRecord } from './records';
 
@@ -49,6 +49,9 @@ export interface IdempotentOutcome<T> {
   replayed: boolean;
 }
 
+/** How a keyed write ended, for the observer: `reconciled` when a lost attempt's write was found. */
+type Ended<T> = IdempotentOutcome<T> & { reconciled?: boolean };
+
 /** A pending attempt whose instance has not finished it this long after its deadline is presumed lost. */
 const LEASE_MARGIN_MS = 2_000;
 
@@ -86,6 +89,24 @@ export class IdempotentWrites {
   }
 
   async run<T>(plan: KeyedWrite<T>): Promise<IdempotentOutcome<T>> {
+    try {
+      const outcome = await this.#run(plan);
+      this.#observer.idempotentWrite(plan.scope.mutation, outcome.reconciled ? 'reconciled' : outcome.replayed ? 'replayed' : 'written');
+      return { value: outcome.value, replayed: outcome.replayed };
+    } catch (error) {
+      this.#observer.idempotentWrite(plan.scope.mutation, this.#failure(plan, error));
+      throw error;
+    }
+  }
+
+  #failure(plan: KeyedWrite<unknown>, error: unknown): IdempotentWriteOutcome {
+    if (error instanceof IdempotencyInProgressError) return 'in_progress';
+    if (error instanceof IdempotencyUnavailableError) return 'unavailable';
+    if (error instanceof IdempotencyKeyReusedError) return 'key_reused';
+    return plan.outcomeUnknown(error) ? 'outcome_unknown' : 'failed';
+  }
+
+  async #run<T>(plan: KeyedWrite<T>): Promise<Ended<T>> {
     const waitUntil = Math.min(this.#clock() + this.#maxWaitMs, plan.deadline - this.#pollMs);
     for (let look = 0; ; look++) {
       const attempt = this.#pending(plan);
@@ -109,7 +130,7 @@ export class IdempotentWrites {
   }
 
   /** The record of an attempt whose outcome is unknown (or whose instance vanished): reconcile, then write once. */
-  async #takeOver<T>(plan: KeyedWrite<T>, existing: IdempotencyRecord): Promise<IdempotentOutcome<T> | undefined> {
+  async #takeOver<T>(plan: KeyedWrite<T>, existing: IdempotencyRecord): Promise<Ended<T> | undefined> {
     const settleAt = existing.state === 'unknown' ? existing.settleAt : existing.state === 'pending' ? existing.leaseUntil + this.settleMs : 0;
     if (plan.reconcile) {
       const found = await plan.reconcile(existing.startedAt);
@@ -118,7 +139,7 @@ export class IdempotentWrites {
         const done = { state: 'done', fingerprint: plan.fingerprint, attempt: existing.attempt, startedAt: existing.startedAt, result: found } as const;
         // Nothing is written now: a store failure here only means the next retry reconciles again.
         await this.#afterWrite(() => this.store.replace(plan.scope, existing.attempt, done));
-        return { value: found, replayed: true };
+        return { value: found, replayed: true, reconciled: true };
       }
       const now = this.#clock();
       if (now < settleAt && !plan.repeatable) throw new IdempotencyInProgressError(settleAt - now, true);
@@ -129,7 +150,7 @@ export class IdempotentWrites {
     return this.#write(plan, attempt);
   }
 
-  async #write<T>(plan: KeyedWrite<T>, attempt: PendingRecord): Promise<IdempotentOutcome<T>> {
+  async #write<T>(plan: KeyedWrite<T>, attempt: PendingRecord): Promise<Ended<T>> {
     let value: T;
     try {
       value = await plan.write();
