@@ -197,6 +197,14 @@ describe.each(stores)('the %s idempotency store', (name, makeStore) => {
   });
 });
 
+describe.skipIf(!redisUp)(`the Redis idempotency store at start-up ${NEEDS_REDIS}`, () => {
+  it('takes a keyed write that arrives before its first connection is up, instead of refusing it', async () => {
+    const writes = new IdempotentWrites(new RedisIdempotencyStore(redisConnection()));
+    const keyed = { scope: scope(), fingerprint: 'f', deadline: Date.now() + 10_000, write: async () => ({ written: 1 }), outcomeUnknown: () => true };
+    expect(await writes.run(keyed)).toEqual({ value: { written: 1 }, replayed: false });
+  });
+});
+
 describe.skipIf(!redisUp)(`keyed writes while Redis is down ${NEEDS_REDIS}`, () => {
   let own: OwnRedis;
   beforeAll(async () => {

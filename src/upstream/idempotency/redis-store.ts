@@ -22,15 +22,24 @@ return 1
  * caller fails closed.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
+  #connectedOnce: boolean;
+
   constructor(
     private readonly redis: SharedRedis,
-    private readonly ttlMs: number = IDEMPOTENCY_KEY_TTL_MS,
-  ) {}
+    private readonly options: { ttlMs?: number; firstConnectionWaitMs?: number } = {},
+  ) {
+    this.#connectedOnce = redis.connected;
+    redis.client.once('ready', () => (this.#connectedOnce = true));
+  }
 
   async claim(scope: IdempotencyScope, record: PendingRecord): Promise<ClaimResult> {
+    // A gateway that has just started may get a keyed write before its first connection is
+    // up: wait for it briefly instead of refusing. Later outages fail at once.
+    if (!this.#connectedOnce) await this.redis.ready(this.options.firstConnectionWaitMs ?? 2_000).catch(() => undefined);
     const key = this.#keyOf(scope);
+    const ttlMs = this.options.ttlMs ?? IDEMPOTENCY_KEY_TTL_MS;
     for (;;) {
-      const set = await this.redis.client.set(key, JSON.stringify(record), 'PX', this.ttlMs, 'NX');
+      const set = await this.redis.client.set(key, JSON.stringify(record), 'PX', ttlMs, 'NX');
       if (set === 'OK') return { claimed: true };
       const existing = await this.redis.client.get(key);
       // Expired between the two commands: claim again.
