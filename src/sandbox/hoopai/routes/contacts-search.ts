@@ -1,3 +1,4 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import type { SandboxRequest } from '../../common/types';
 import { assertLocationAccess } from '../world';
@@ -7,6 +8,8 @@ import { toListContact, toSearchContact } from '../data/contact-shapes';
 import { locationData } from '../data/location-data';
 import type { HoopaiStore } from '../data/store';
 import { parseInput, queryObject } from '../data/validation';
+
+const READ = apiRoute('contacts', 'contacts.readonly');
 
 /** `POST /contacts/search` and the deprecated `GET /contacts/` it replaces. */
 export function registerContactSearchRoutes(router: Router, store: HoopaiStore): void {
@@ -23,14 +26,14 @@ export function registerContactSearchRoutes(router: Router, store: HoopaiStore):
         traceId: crypto.randomUUID(),
       },
     };
-  });
+  }, READ);
 
   router.get('/contacts/', (req) => {
     const query = parseInput(listQuery, queryObject(req.query));
     assertLocationAccess(req, query.locationId);
     const page = listContacts(locationData(store, query.locationId).contacts.values(), query);
     return { status: 200, body: { contacts: page.contacts.map(toListContact), meta: listMeta(req, query, page) } };
-  });
+  }, READ);
 }
 
 /**
