@@ -2,7 +2,6 @@ import type { SecretRegistry } from '../../logger';
 import type { AuthorizedCaller } from '../http/authorized-caller';
 import type { CallOptions } from '../http/call-scope';
 import type { HttpResponse } from '../http/exchange';
-import { errorForStatus } from '../http/upstream-body';
 import { hoopaiEndpoints, type HoopaiFamily, type HoopaiRequest } from './endpoints';
 import {
   readContact,
@@ -14,6 +13,7 @@ import {
   readSendResult,
   readTags,
 } from './parse';
+import { hoopaiErrorFor } from './refusals';
 import type {
   Contact,
   ContactInput,
@@ -31,7 +31,7 @@ import type {
 /** `Version` header value per endpoint family (FACTS.md: the OpenAPI files disagree with the docs). */
 export type HoopaiVersions = Record<HoopaiFamily, string>;
 
-export const DEFAULT_HOOPAI_VERSIONS: HoopaiVersions = { contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28' };
+export const DEFAULT_HOOPAI_VERSIONS: HoopaiVersions = { contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28', locations: '2021-07-28' };
 
 /**
  * Typed HoopAI calls. Each takes the `locationId` whose credentials and rate-limit bucket
@@ -43,6 +43,8 @@ export class HoopaiClient {
     private readonly caller: AuthorizedCaller,
     private readonly versions: HoopaiVersions,
     private readonly secrets: SecretRegistry,
+    /** Where an admin installs the app again for an OAuth location (named in UPSTREAM_SCOPE_MISSING). */
+    private readonly installUrl: (locationId: string) => string | undefined = () => undefined,
   ) {}
 
   async getContact(locationId: string, contactId: string, options: CallOptions = {}): Promise<Contact> {
@@ -108,14 +110,9 @@ export class HoopaiClient {
 
   /** A 2xx answer, or the UpstreamError for any other. */
   private async call(locationId: string, request: HoopaiRequest, options: CallOptions): Promise<HttpResponse> {
-    const versioned = { ...request, headers: { ...request.headers, Version: this.versions[request.family] } };
-    const response = await this.caller.call(locationId, versioned, options);
+    const version = this.versions[request.family];
+    const response = await this.caller.call(locationId, { ...request, headers: { ...request.headers, Version: version } }, options);
     if (response.status >= 200 && response.status < 300) return response;
-    throw errorForStatus(response, {
-      upstream: 'hoopai',
-      route: request.route,
-      secrets: this.secrets,
-      notFoundStatuses: request.notFoundStatuses,
-    });
+    throw hoopaiErrorFor(request, response, { locationId, version, secrets: this.secrets, installUrl: this.installUrl });
   }
 }
