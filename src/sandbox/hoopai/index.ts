@@ -73,10 +73,10 @@ export async function startHoopaiSandbox(options: HoopaiSandboxOptions = {}): Pr
   const router = new Router();
   registerContactRoutes(router, world, store);
   registerConversationRoutes(router, world, store);
-  registerOAuthRoutes(router, { ctl, registry, locations });
+  registerOAuthRoutes(router, { ctl, registry, locations, webhooks: dispatcher, now });
   const gate = createApiGate({ ctl, registry, limiter });
   const webhookControl = webhookControlRoutes({ world, store, keys });
-  const oauthControl = oauthControlRoutes(locations);
+  const oauthControl = oauthControlRoutes({ locations, registry, webhooks: dispatcher });
 
   const server = createSandboxServer({
     name: 'hoopai',

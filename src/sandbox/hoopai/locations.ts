@@ -25,4 +25,5 @@ export function privateIntegrationKey(locationId: string): string {
   return `pit-sandbox-${locationId}`;
 }
 
-export const SANDBOX_OAUTH_APP = { clientId: 'sandbox-app', clientSecret: 'sandbox-app-secret' } as const;
+/** The sandbox's marketplace app; `appId` is what its webhooks name (a 24-hex id, as the marketplace's are). */
+export const SANDBOX_OAUTH_APP = { clientId: 'sandbox-app', clientSecret: 'sandbox-app-secret', appId: '6651f0c2a8b4e3d7c9a1b2f4' } as const;
