@@ -64,7 +64,7 @@ export interface GatewayConfig {
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
   hoopai: {
     /** Versions sent in the `Version` header, per endpoint family. */
-    versions: { contacts: string; conversations: string; oauth: string };
+    versions: { contacts: string; conversations: string; oauth: string; locations: string };
     rateLimitPer10s: number;
     rateLimitDaily: number;
   } & (
@@ -139,6 +139,7 @@ const envSchema = z.object({
   HOOPAI_VERSION_CONTACTS: version,
   HOOPAI_VERSION_CONVERSATIONS: version,
   HOOPAI_VERSION_OAUTH: version,
+  HOOPAI_VERSION_LOCATIONS: version,
   HOOPAI_RATE_LIMIT_PER_10S: positiveInt(100),
   HOOPAI_RATE_LIMIT_DAILY: positiveInt(200_000),
 
@@ -243,6 +244,7 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       contacts: env.HOOPAI_VERSION_CONTACTS,
       conversations: env.HOOPAI_VERSION_CONVERSATIONS,
       oauth: env.HOOPAI_VERSION_OAUTH,
+      locations: env.HOOPAI_VERSION_LOCATIONS,
     },
     rateLimitPer10s: env.HOOPAI_RATE_LIMIT_PER_10S,
     rateLimitDaily: env.HOOPAI_RATE_LIMIT_DAILY,

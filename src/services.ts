@@ -13,7 +13,6 @@ import type { SharedRedis } from './upstream/redis/connection';
 
 export interface ServicesOptions {
   catalogMode: GatewayServices['catalogMode'];
-  locationNames?: GatewayServices['locationNames'];
   caches?: Partial<CacheSettings>;
   /** Epoch ms for every cache's expiry; injectable so tests can drive it. */
   clock?: () => number;
@@ -46,7 +45,6 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
   followRemoteChanges(crmCache, events, options.logger);
   return {
     catalogMode: options.catalogMode,
-    locationNames: options.locationNames ?? {},
     catalog: new CachedCatalog(
       upstreams.hoopr,
       new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock, observer }),

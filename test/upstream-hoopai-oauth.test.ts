@@ -189,6 +189,9 @@ describe('user_type and scopes', () => {
     expect(stats.requests['GET /conversations/:conversationId/messages']).toBe(1);
     expect(stats.tokenRefreshes).toBe(0);
     expect(JSON.stringify((failure as Error).message)).not.toMatch(/Bearer|access_token/);
+    // Nor locations.readonly, which Location.name needs: named the same way.
+    const location = await gw.upstreams.hoopai.getLocation(MUMBAI).catch((error: unknown) => error);
+    expect((location as UpstreamError).extensions).toMatchObject({ code: 'UPSTREAM_SCOPE_MISSING', missingScope: 'locations.readonly', locationId: MUMBAI });
   });
 });
 

@@ -6,6 +6,7 @@ import { hoopaiEndpoints, type HoopaiFamily, type HoopaiRequest } from './endpoi
 import {
   readContact,
   readContactSearch,
+  readLocation,
   readConversation,
   readConversationSearch,
   readDeleted,
@@ -22,6 +23,7 @@ import type {
   Conversation,
   ConversationSearchParams,
   ConversationSearchResult,
+  HoopaiLocation,
   MessageListParams,
   MessagePage,
   SendMessageInput,
@@ -46,6 +48,12 @@ export class HoopaiClient {
     /** Where an admin installs the app again for an OAuth location (named in UPSTREAM_SCOPE_MISSING). */
     private readonly installUrl: (locationId: string) => string | undefined = () => undefined,
   ) {}
+
+  /** The location (sub-account) itself, with its own credentials: its name, company and timezone. */
+  async getLocation(locationId: string, options: CallOptions = {}): Promise<HoopaiLocation> {
+    const request = hoopaiEndpoints.getLocation(locationId);
+    return readLocation(request, await this.call(locationId, request, options));
+  }
 
   async getContact(locationId: string, contactId: string, options: CallOptions = {}): Promise<Contact> {
     const request = hoopaiEndpoints.getContact(contactId);

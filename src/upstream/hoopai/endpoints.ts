@@ -36,6 +36,12 @@ export const hoopaiEndpoints = {
     form: { companyId, locationId }, idempotent: false, oauthScope: 'oauth.write',
   }),
 
+  /** Needs `locations.readonly`, which the OAuth consent asks for by default. */
+  getLocation: (locationId: string): HoopaiRequest => ({
+    family: 'locations', method: 'GET', route: 'GET /locations/:locationId', path: `/locations/${id(locationId)}`,
+    oauthScope: 'locations.readonly', idempotent: true,
+  }),
+
   getContact: (contactId: string): HoopaiRequest => ({
     family: 'contacts', method: 'GET', route: 'GET /contacts/:contactId', path: `/contacts/${id(contactId)}`,
     oauthScope: CONTACTS_READ, idempotent: true, notFoundStatuses: UNKNOWN_ID,

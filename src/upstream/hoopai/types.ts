@@ -228,3 +228,12 @@ export interface SendMessageResult {
   msg?: string;
   status?: string;
 }
+
+/** `GET /locations/:locationId` → `{location}` (a sub-account); the gateway relies on `id` and `name`. */
+export interface HoopaiLocation {
+  id: string;
+  name: string;
+  companyId?: string;
+  timezone?: string;
+  [field: string]: unknown;
+}
