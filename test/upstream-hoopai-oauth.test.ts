@@ -195,6 +195,28 @@ describe('user_type and scopes', () => {
   });
 });
 
+describe('an uninstall at HoopAI', () => {
+  it('revokes the location: its next call refreshes once, is refused, and fails REAUTH_REQUIRED with the install URL', async () => {
+    const gw = await gateway();
+    await installThroughBrowser(gw.url, `locationId=${MUMBAI}`);
+    await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 });
+    const uninstalled = await fetch(`${sandbox.url}/__sandbox/uninstall`, { method: 'POST', body: JSON.stringify({ locationId: MUMBAI }) });
+    expect(uninstalled.status).toBe(200);
+
+    const failure = await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ReauthRequiredError);
+    expect((failure as ReauthRequiredError).extensions).toMatchObject({ code: 'REAUTH_REQUIRED', locationId: MUMBAI, installUrl: `${gw.url}/oauth/install?locationId=${MUMBAI}` });
+    const stats = await control.stats();
+    expect(stats.requests['POST /contacts/search']).toBe(2);
+    expect(stats.tokenRefreshes).toBe(1);
+    // Marked: the next call fails at once, without another refresh.
+    await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 }).catch(() => undefined);
+    expect((await control.stats()).tokenRefreshes).toBe(1);
+    // The private-key location is no app install: untouched.
+    expect((await gw.upstreams.hoopai.searchContacts(BEATLINE, { pageLimit: 1 })).contacts).toHaveLength(1);
+  });
+});
+
 describe('OAuth tokens in use', () => {
   it('500 concurrent calls on an expired token: exactly one refresh, the new pair stored first, no refresh token reused', async () => {
     await installThroughBrowser((await gateway()).url, `locationId=${MUMBAI}`);
