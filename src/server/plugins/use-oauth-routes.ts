@@ -6,10 +6,10 @@ import { logger as defaultLogger } from '../../logger';
 import { InstallRefusedError, UpstreamError, type HoopaiOAuthInstaller, type InstallResult } from '../../upstream/index';
 
 const STATE_COOKIE = 'hoop_oauth_state';
+const STATE_TTL_MS = 10 * 60_000;
 
 /** The `user_type` of the code exchange: what the consent page was asked for. */
 type InstallKind = 'Location' | 'Company';
-const STATE_TTL_MS = 10 * 60_000;
 
 export interface OAuthRoutesOptions {
   logger?: Logger;

@@ -13,14 +13,15 @@ import type { ContactRecord, ConversationRecord } from './types';
  * no due dates, so sorting by `score_profile`, `overdue_at` or `due_at` is accepted and
  * finds nothing (conversations without a sort value are left out, as below).
  */
-const SORT_FIELDS: Record<string, (c: ConversationRecord) => number | undefined> = {
+export const CONVERSATION_SORT_BY = ['last_manual_message_date', 'last_message_date', 'score_profile', 'overdue_at', 'due_at'] as const;
+
+const SORT_FIELDS: Record<(typeof CONVERSATION_SORT_BY)[number], (c: ConversationRecord) => number | undefined> = {
   last_manual_message_date: (c) => c.lastManualMessageDate,
   last_message_date: (c) => c.lastMessageDate,
   score_profile: () => undefined,
   overdue_at: () => undefined,
   due_at: () => undefined,
 };
-export const CONVERSATION_SORT_BY = ['last_manual_message_date', 'last_message_date', 'score_profile', 'overdue_at', 'due_at'] as const;
 
 const epochMs = z.coerce.number().int().min(0);
 
@@ -73,7 +74,7 @@ export function searchConversations(
   contactOf: (conversation: ConversationRecord) => ContactRecord | undefined,
   query: ConversationSearchQuery,
 ): ConversationPage {
-  const sortValueOf = SORT_FIELDS[query.sortBy]!;
+  const sortValueOf = SORT_FIELDS[query.sortBy];
   const keep = conversationFilter(query, contactOf);
   const matching: { conversation: ConversationRecord; sortValue: number }[] = [];
   for (const conversation of all) {

@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import { CONVERSATION_TYPE_NUMBERS, MESSAGE_TYPE_NUMBERS } from './channels';
 import { fullName } from './contact-shapes';
 import type { ContactRecord, ConversationRecord, MessageRecord } from './types';
 import { compact } from './json';
-import { z } from 'zod';
 
 /**
  * Wire shapes of conversations and messages. Search items carry the contact's details, a

@@ -137,7 +137,8 @@ export class HoopaiStore {
   /**
    * Simulates a message the contact sends in (`type`: a send-API channel, default SMS):
    * stores it, bumps the conversation's `unreadCount` and returns the webhooks for the
-   * caller to emit, in order: `InboundMessage`, then `ConversationUnreadWebhook`. Throws the upstream's 400 for an unknown contact.
+   * caller to emit, in order: `InboundMessage`, then `ConversationUnreadWebhook`. Throws the
+   * upstream's 400 for an unknown contact.
    */
   receiveInboundMessage(locationId: string, contactId: string, body: string, type = 'SMS', now = Date.now()): InboundMessageResult {
     const contact = this.contact(contactId);

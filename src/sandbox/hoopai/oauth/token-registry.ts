@@ -116,7 +116,8 @@ export class OAuthTokenRegistry {
   unapprove(locationId: string): void {
     for (const entries of [this.accessTokens, this.refreshTokens] as Map<string, Issued<Install>>[]) {
       for (const issued of entries.values()) {
-        if (issued.value.userType === 'Company') issued.value.approvedLocations = issued.value.approvedLocations.filter((id) => id !== locationId);
+        const install = issued.value;
+        if (install.userType === 'Company') install.approvedLocations = install.approvedLocations.filter((id) => id !== locationId);
       }
     }
   }

@@ -20,14 +20,14 @@ import { parseInput } from '../data/validation';
 import { accessibleContact } from './access';
 import { registerContactSearchRoutes } from './contacts-search';
 
+const READ = apiRoute('contacts', 'contacts.readonly');
+const WRITE = apiRoute('contacts', 'contacts.write');
+
 /**
  * Contact reads and writes. Every handler validates the request (422), then checks the
  * caller may touch the contact's location (401/403), then touches data; writes emit the
  * matching webhooks.
  */
-const READ = apiRoute('contacts', 'contacts.readonly');
-const WRITE = apiRoute('contacts', 'contacts.write');
-
 export function registerContactRoutes(router: Router, world: HoopaiWorld, store: HoopaiStore): void {
   registerContactSearchRoutes(router, store);
   const emit = (type: string, contact: ContactRecord) =>
