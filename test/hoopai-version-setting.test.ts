@@ -40,7 +40,7 @@ describe('HOOPAI_VERSION_CONTACTS set to a value the contacts endpoints do not s
   });
 });
 
-describe('the default Version settings', () => {
+describe('the default settings', () => {
   const gw = useSandboxGateway();
 
   it('serve both families', async () => {
@@ -48,5 +48,16 @@ describe('the default Version settings', () => {
     expect(answer.errors).toBeUndefined();
     expect(answer.data.contacts.totalCount).toBe(400);
     expect(answer.data.conversations.totalCount).toBe(150);
+  });
+
+  it('send conversation searches the sandbox accepts for every status and page size (it refuses undocumented values with 400)', async () => {
+    const statuses = ['ALL', 'READ', 'UNREAD', 'STARRED', 'RECENTS'];
+    const query = `query($loc: ID!) { ${statuses
+      .flatMap((status) => [0, 1, 100].map((first) => `${status}_${first}: conversations(locationId: $loc, status: ${status}, first: ${first}) { totalCount }`))
+      .join(' ')} }`;
+    const answer = await gw.ask(query, { loc: A });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.UNREAD_1.totalCount + answer.data.READ_1.totalCount).toBe(answer.data.ALL_1.totalCount);
+    expect((await gw.hoopai.stats()).requests).toEqual({ 'GET /conversations/search': 15 });
   });
 });
