@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.hoopr).toEqual({ sandbox: true, sandboxPort: 4010 });
     expect(config.hoopai).toMatchObject({ sandbox: true, sandboxPort: 4020, rateLimitPer10s: 100, rateLimitDaily: 200_000 });
-    expect(config.hoopai.versions).toEqual({ contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28' });
+    expect(config.hoopai.versions).toEqual({ contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28', locations: '2021-07-28' });
   });
 
   it('treats empty variables as unset', () => {
