@@ -54,6 +54,7 @@ function concrete(template: string): string {
 /** The routes this sandbox serves, as the files name them. */
 const SERVED = [
   'POST /contacts/search',
+  'GET /contacts/search/duplicate',
   'GET /contacts/{contactId}',
   'PUT /contacts/{contactId}',
   'DELETE /contacts/{contactId}',

@@ -73,6 +73,7 @@ suite('requests the gateway builds, against the OpenAPI files', () => {
     const requests = [
       hoopaiEndpoints.getContact('c1'),
       hoopaiEndpoints.searchContacts('loc', { pageLimit: 1 }),
+      hoopaiEndpoints.findDuplicateContact('loc', { email: 'a@example.com' }),
       hoopaiEndpoints.createContact('loc', {}),
       hoopaiEndpoints.updateContact('c1', {}),
       hoopaiEndpoints.deleteContact('c1'),

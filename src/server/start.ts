@@ -111,6 +111,7 @@ export async function startGateway(
   const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     caches: config.caches,
+    idempotency: config.idempotency,
     shared,
     logger,
     observer,

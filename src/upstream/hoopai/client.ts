@@ -7,6 +7,7 @@ import {
   readContact,
   readContactSearch,
   readLocation,
+  readDuplicateContact,
   readConversation,
   readConversationSearch,
   readDeleted,
@@ -63,6 +64,11 @@ export class HoopaiClient {
   async searchContacts(locationId: string, params: ContactSearchParams, options: CallOptions = {}): Promise<ContactSearchResult> {
     const request = hoopaiEndpoints.searchContacts(locationId, params);
     return readContactSearch(request, await this.call(locationId, request, options));
+  }
+
+  async findDuplicateContact(locationId: string, match: { email?: string; phone?: string }, options: CallOptions = {}): Promise<Contact | undefined> {
+    const request = hoopaiEndpoints.findDuplicateContact(locationId, match);
+    return readDuplicateContact(request, await this.call(locationId, request, options));
   }
 
   async createContact(locationId: string, input: ContactInput, options: CallOptions = {}): Promise<Contact> {
