@@ -33,33 +33,18 @@ function assertMayRead(req: SandboxRequest, location: SandboxLocation, registry:
   if (!allowed) throw new HttpError(403, { statusCode: 403, message: 'The token does not have access to this location.' });
 }
 
+/** The address fields appear twice in the answer: on the location and on its `business`. */
 function toLocation(location: SandboxLocation): Record<string, unknown> {
-  const { business } = location;
+  const { address, city, state, country, postalCode, website, email, phone } = location.business;
+  const place = { address, city, state, country, postalCode, website, timezone: location.timezone, email };
   return {
     id: location.id,
     companyId: location.companyId,
     name: location.name,
     domain: '',
-    address: business.address,
-    city: business.city,
-    state: business.state,
-    country: business.country,
-    postalCode: business.postalCode,
-    website: business.website,
-    timezone: location.timezone,
-    email: business.email,
-    phone: business.phone,
-    business: {
-      name: location.name,
-      address: business.address,
-      city: business.city,
-      state: business.state,
-      country: business.country,
-      postalCode: business.postalCode,
-      website: business.website,
-      timezone: location.timezone,
-      email: business.email,
-    },
+    ...place,
+    phone,
+    business: { name: location.name, ...place },
     social: {},
     settings: { allowDuplicateContact: false, allowDuplicateOpportunity: false, allowFacebookNameMerge: false, disableContactTimezone: false },
   };
