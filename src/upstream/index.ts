@@ -11,6 +11,7 @@ import { UpstreamHealth } from './health';
 import { LocationTokens } from './hoopai/location-tokens';
 import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
+import { isScopeRefusal } from './hoopai/refusals';
 import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
@@ -122,9 +123,10 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
   }
   const hoopai = new HoopaiClient(
-    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiters.hoopai),
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiters.hoopai, isScopeRefusal),
     versions,
     secrets,
+    (locationId) => (hoopaiOAuth?.isOAuthLocation(locationId) ? hoopaiOAuth.installUrl(locationId) : undefined),
   );
 
   const breakerCooldownMs = { ...DEFAULT_BREAKER_TUNING, ...options.breaker }.cooldownMs;
