@@ -75,6 +75,12 @@ export function createSandboxServer(options: SandboxServerOptions): Server {
       const sandboxRequest = makeRequest(req, url, rawBody, found, options);
 
       if (ctl.faults.latencyMs) await sleep(ctl.faults.latencyMs);
+      if (ctl.faults.tokenLatencyMs && sandboxRequest.meta.tokenEndpoint === true) {
+        await sleep(ctl.faults.tokenLatencyMs);
+        // The client went away while the request waited (e.g. its process was killed): the
+        // token endpoint never acts on it, so nothing is issued or spent for nobody.
+        if (res.destroyed || req.socket.destroyed) return;
+      }
       const injectFailure = ctl.shouldFail() || (ctl.faults.resetConnections === true && !ctl.faults.errorRate);
       if (injectFailure && ctl.faults.resetConnections) {
         req.socket.destroy();

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
 import { type CallScope, inScope } from '../http/call-scope';
-import { ReauthRequiredError } from '../http/errors';
+import { ReauthRequiredError, TokensUnavailableError } from '../http/errors';
 import { NO_OBSERVER, type TokenRequestKind, type UpstreamObserver } from '../observability';
+import type { FleetTokenGate } from './fleet-token-gate';
 import { freshUntil } from './freshness';
+import { TokenStoreUnavailableError } from './redis-sealed-records';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
 import { tokenKeys, TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './token-store';
@@ -49,7 +51,15 @@ export interface OAuthProviderOptions {
   logger: Logger;
   /** Told of every refresh and mint and how it went. */
   observer?: UpstreamObserver;
+  /**
+   * Shared mode: every refresh and mint runs under this fleet-wide lock, after reading what
+   * the other instances stored (the store is then shared too). Absent: one instance.
+   */
+  gate?: FleetTokenGate;
 }
+
+/** Whether a pair found in the store where ours was to go may be replaced by ours. */
+type Supersedes = (latest: TokenRecord | undefined) => boolean;
 
 /**
  * HoopAI OAuth tokens per location. Refresh tokens are single-use, so:
@@ -60,11 +70,20 @@ export interface OAuthProviderOptions {
  * - `Invalid grant` marks the location REAUTH_REQUIRED (the pair stays readable) and no
  *   further refresh is tried; `Location is not active` keeps the refresh token (it works
  *   again later) and fails the call as UPSTREAM_UNAVAILABLE.
+ * In shared mode (`gate`), refreshes run under a fleet-wide lock and every write is
+ * compare-and-set on the version read under it; a pair is only ever replaced by its own
+ * successor (or an install), never by a writer that read an older one. Without Redis, a
+ * still-valid token this instance knows keeps being used; anything that needs a refresh
+ * fails as TOKENS_UNAVAILABLE, and nothing is refreshed without the lock.
  */
 export class OAuthTokenProvider implements TokenProvider {
   private readonly memory = new Map<string, TokenRecord>();
   /** Pairs the upstream issued that the store refused to take: persisted before any use, on the next call. */
-  private readonly unsaved = new Map<string, StoredTokens>();
+  private readonly unsaved = new Map<string, { tokens: StoredTokens; supersedes: Supersedes }>();
+  /** Keys whose unsaved pair is being written again in the background. */
+  private readonly retrying = new Set<string>();
+  /** Shared mode: true while Redis is unreachable (one warning per outage). */
+  private degraded = false;
   private readonly flight = new SingleFlight<string>();
   private readonly locations: Map<string, OAuthLocation>;
   private readonly failures = new Map<string, string>();
@@ -75,7 +94,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   async token(locationId: string, scope: CallScope): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = this.memory.get(key) ?? (await scope.race(this.load(key)));
+    const record = this.memory.get(key) ?? (await scope.race(this.loadOrUnavailable(key, locationId)));
     if (record && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
     return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
@@ -111,13 +130,66 @@ export class OAuthTokenProvider implements TokenProvider {
   async install(grant: OAuthGrant): Promise<void> {
     const key = grant.userType === 'Company' ? tokenKeys.company(grant.companyId ?? '') : tokenKeys.location(grant.locationId ?? '');
     const current = await this.options.store.get(key);
-    await this.save(key, current?.version, this.toStored(grant));
+    // An admin's new install replaces whatever is stored, a REAUTH_REQUIRED mark included.
+    await this.save(key, current?.version, this.toStored(grant), () => true);
     this.options.logger.info({ userType: grant.userType, locationId: grant.locationId, companyId: grant.companyId }, 'HoopAI OAuth install stored');
   }
 
   private async refreshLocation(locationId: string, stale: string | undefined): Promise<string> {
     const key = tokenKeys.location(locationId);
-    if (this.unsaved.has(key)) return this.saveUnsaved(key);
+    try {
+      if (this.unsaved.has(key)) return await this.saveUnsaved(key);
+      const gate = this.options.gate;
+      const token = gate
+        ? await gate.run('hoopai', key, { usable: () => this.usableFromStore(key, locationId, stale), work: () => this.refreshLocationNow(locationId, stale) })
+        : await this.refreshLocationNow(locationId, stale);
+      this.recovered();
+      return token;
+    } catch (error) {
+      if (!(error instanceof TokenStoreUnavailableError)) throw error;
+      return this.withoutStore(key, locationId, stale, error);
+    }
+  }
+
+  /** Redis is unreachable: a still-valid token this instance knows, else TOKENS_UNAVAILABLE (never a refresh without the lock). */
+  private withoutStore(key: string, locationId: string, stale: string | undefined, error: TokenStoreUnavailableError): string {
+    if (!this.degraded) this.options.logger.warn({ err: { message: error.message } }, 'token store unreachable: known tokens are used until they expire; no refresh until it is back');
+    this.degraded = true;
+    const known = this.memory.get(key);
+    if (known && !known.tokens.reauthRequired && known.tokens.accessToken !== stale && Date.now() < known.tokens.expiresAt) return known.tokens.accessToken;
+    throw this.unavailable(locationId, error);
+  }
+
+  private recovered(): void {
+    if (this.degraded) this.options.logger.info('token store reachable again');
+    this.degraded = false;
+  }
+
+  private unavailable(locationId: string, cause: unknown): TokensUnavailableError {
+    return new TokensUnavailableError(`HoopAI tokens of location ${locationId} cannot be renewed now: the shared token store is unreachable`, {
+      upstream: 'hoopai',
+      cause,
+    });
+  }
+
+  private async loadOrUnavailable(key: string, locationId: string): Promise<TokenRecord | undefined> {
+    try {
+      return await this.load(key);
+    } catch (error) {
+      if (error instanceof TokenStoreUnavailableError) throw this.unavailable(locationId, error);
+      throw error;
+    }
+  }
+
+  /** What the other instances stored, when it can be used as it is. */
+  private async usableFromStore(key: string, locationId: string, stale: string | undefined): Promise<string | undefined> {
+    const record = await this.load(key);
+    if (record?.tokens.reauthRequired) throw this.reauth(locationId);
+    return record && record.tokens.accessToken !== stale && this.isFresh(record) ? record.tokens.accessToken : undefined;
+  }
+
+  private async refreshLocationNow(locationId: string, stale: string | undefined): Promise<string> {
+    const key = tokenKeys.location(locationId);
     const record = await this.load(key);
     if (record?.tokens.reauthRequired) throw this.reauth(locationId);
     if (record && record.tokens.accessToken !== stale && this.isFresh(record)) return record.tokens.accessToken;
@@ -133,17 +205,24 @@ export class OAuthTokenProvider implements TokenProvider {
       grant = await this.requestToken('refresh', (scope) => this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope));
     } catch (error) {
       if (!(error instanceof InvalidGrantError)) throw error;
+      // A holder whose lock expired may have spent this refresh token first, and stored its successor.
+      const latest = await this.load(key);
+      if (latest && latest.version !== record.version && !latest.tokens.reauthRequired) return latest.tokens.accessToken;
       await this.markReauthRequired(key, record);
       throw this.reauth(locationId);
     }
-    return this.save(key, record.version, this.toStored(grant, record.tokens));
+    // Ours is the successor of the pair whose refresh token we spent: it may replace that pair,
+    // or a REAUTH_REQUIRED mark made from it by an instance that lost the race to us; nothing newer.
+    const spent = record.tokens.refreshToken;
+    return this.save(key, record.version, this.toStored(grant, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
   }
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
     const agencyToken = await this.companyToken(companyId, locationId);
     const grant = await this.requestToken('mint', (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
     const tokens = this.toStored(grant, { userType: 'Location', companyId, locationId });
-    return this.save(tokenKeys.location(locationId), record?.version, tokens);
+    // A minted token replaces nothing but an absent pair, or the one this mint was to replace.
+    return this.save(tokenKeys.location(locationId), record?.version, tokens, (latest) => !latest || latest.version === record?.version || latest.tokens.reauthRequired === true);
   }
 
   private async companyToken(companyId: string, forLocation: string): Promise<string> {
@@ -152,8 +231,19 @@ export class OAuthTokenProvider implements TokenProvider {
     const record = await this.load(key);
     if (!record || record.tokens.reauthRequired) throw this.reauth(forLocation);
     if (this.isFresh(record)) return record.tokens.accessToken;
-    if (!record.tokens.refreshToken) throw this.reauth(forLocation);
-    return this.flight.run(key, () => this.refreshRecord(key, record, forLocation));
+    const gate = this.options.gate;
+    return this.flight.run(key, () =>
+      gate
+        ? gate.run('hoopai', key, { usable: () => this.usableFromStore(key, forLocation, undefined), work: () => this.refreshCompanyNow(key, forLocation) })
+        : this.refreshCompanyNow(key, forLocation),
+    );
+  }
+
+  private async refreshCompanyNow(key: string, forLocation: string): Promise<string> {
+    const record = await this.load(key);
+    if (!record || record.tokens.reauthRequired || !record.tokens.refreshToken) throw this.reauth(forLocation);
+    if (this.isFresh(record)) return record.tokens.accessToken;
+    return this.refreshRecord(key, record, forLocation);
   }
 
   /** One token request in a scope of its own (no caller's cancellation stops it), reported to the observer. */
@@ -169,23 +259,33 @@ export class OAuthTokenProvider implements TokenProvider {
     }
   }
 
-  /** Durable first, then visible: the pair is in the store before this resolves. */
-  private async save(key: string, expectedVersion: number | undefined, tokens: StoredTokens): Promise<string> {
+  /**
+   * Durable first, then visible: the pair is in the store before this resolves. A write that
+   * finds the key changed since it was read replaces what it finds only when `supersedes`
+   * says ours is newer; otherwise the stored pair stays (ours is used for this call only).
+   */
+  private async save(key: string, expectedVersion: number | undefined, tokens: StoredTokens, supersedes: Supersedes): Promise<string> {
     this.options.secrets.add(tokens.accessToken);
     this.options.secrets.add(tokens.refreshToken);
     let saved: TokenRecord | undefined;
     try {
       saved = await this.options.store.compareAndSet(key, expectedVersion, tokens);
       if (!saved) {
-        // Another writer changed the key since we read it; ours is the pair the server issued last.
         const latest = await this.options.store.get(key);
+        if (!supersedes(latest)) {
+          this.unsaved.delete(key);
+          if (latest) this.memory.set(key, latest);
+          this.options.logger.info({ key }, 'a newer pair was stored meanwhile; it stays');
+          return tokens.accessToken;
+        }
         saved = await this.options.store.compareAndSet(key, latest?.version, tokens);
         if (!saved) throw new TokenStoreError(`token store entry ${key} keeps changing; giving up this refresh`);
       }
     } catch (error) {
       // The refresh token that bought this pair is spent: losing the pair would lose the install.
-      this.unsaved.set(key, tokens);
+      this.unsaved.set(key, { tokens, supersedes });
       this.options.logger.error({ err: error, key }, 'token store refused the new pair; holding it until it can be stored');
+      this.retryUnsaved(key);
       throw error;
     }
     this.unsaved.delete(key);
@@ -194,8 +294,25 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 
   private async saveUnsaved(key: string): Promise<string> {
+    const { tokens, supersedes } = this.unsaved.get(key)!;
     const latest = await this.options.store.get(key);
-    return this.save(key, latest?.version, this.unsaved.get(key)!);
+    return this.save(key, latest?.version, tokens, supersedes);
+  }
+
+  /** Keeps trying to store a pair the store refused, without waiting for a caller: the process may not live until the next one. */
+  private retryUnsaved(key: string): void {
+    if (this.retrying.has(key)) return;
+    this.retrying.add(key);
+    const attempt = () => {
+      if (!this.unsaved.has(key)) return void this.retrying.delete(key);
+      this.flight
+        .run(key, () => this.saveUnsaved(key))
+        .then(
+          () => this.retrying.delete(key),
+          () => setTimeout(attempt, 1_000).unref(),
+        );
+    };
+    setTimeout(attempt, 1_000).unref();
   }
 
   private async markReauthRequired(key: string, record: TokenRecord): Promise<void> {
@@ -206,13 +323,28 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 
   private async load(key: string): Promise<TokenRecord | undefined> {
-    const record = await this.options.store.get(key);
+    const record = (await this.options.store.get(key)) ?? (await this.restore(key));
     if (record) {
       this.memory.set(key, record);
       this.options.secrets.add(record.tokens.accessToken);
       this.options.secrets.add(record.tokens.refreshToken);
     }
     return record;
+  }
+
+  /**
+   * A shared store that has nothing for a key this instance knows lost its data (Redis
+   * restarted without persistence): the pair this instance holds goes back, with its
+   * version, unless another instance put one back first.
+   */
+  private async restore(key: string): Promise<TokenRecord | undefined> {
+    const known = this.memory.get(key);
+    if (!known || !this.options.store.restoreIfAbsent) return undefined;
+    if (await this.options.store.restoreIfAbsent(key, known)) {
+      this.options.logger.warn({ key, version: known.version }, 'token store had lost this pair; this instance wrote back the one it holds');
+      return known;
+    }
+    return this.options.store.get(key);
   }
 
   private isFresh(record: TokenRecord): boolean {

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretRegistry } from '../src/logger';
+import { CallScope } from '../src/upstream/http/call-scope';
+import { ReauthRequiredError } from '../src/upstream/http/errors';
+import { SharedRedis } from '../src/upstream/redis/connection';
+import { FleetTokenGate } from '../src/upstream/tokens/fleet-token-gate';
+import { InvalidGrantError, OAuthTokenProvider, type OAuthGrant, type OAuthGrants } from '../src/upstream/tokens/oauth-provider';
+import { RedisLock } from '../src/upstream/tokens/redis-lock';
+import { RedisTokenStore } from '../src/upstream/tokens/redis-token-store';
+import { tokenKeys, TokenStoreError, type StoredTokens } from '../src/upstream/tokens/token-store';
+import { NEEDS_REDIS, redisAnswers, useRedisPrefix } from './helpers/redis';
+
+const redisUp = await redisAnswers();
+const { url, prefix } = useRedisPrefix('shared-token-store');
+const LOCATION = 've9EPM428h8vShlRW1KT';
+const KEY = tokenKeys.location(LOCATION);
+const silent = pino({ level: 'silent' });
+
+const NOW = Date.now();
+function pair(name: string, lifetimeMs = 86_400_000): StoredTokens {
+  const now = NOW;
+  return { accessToken: `at-${name}`, refreshToken: `rt-${name}`, obtainedAt: now, expiresAt: now + lifetimeMs, userType: 'Location', locationId: LOCATION };
+}
+
+/**
+ * HoopAI's refresh semantics, as the sandbox plays them: each refresh token works once; the
+ * rotation happens when the request is processed, whether or not its answer is ever read.
+ * `holdAnswers` delays the answer AFTER the rotation (a holder that stalls there).
+ */
+class SingleUseGrants implements OAuthGrants {
+  readonly live = new Set<string>();
+  refreshes = 0;
+  holdAnswers: Promise<void> | undefined;
+  #issued = 0;
+
+  issue(): OAuthGrant {
+    this.#issued += 1;
+    const refreshToken = `rt-issued-${this.#issued}`;
+    this.live.add(refreshToken);
+    return { accessToken: `at-issued-${this.#issued}`, refreshToken, expiresInSeconds: 3600, userType: 'Location', locationId: LOCATION };
+  }
+
+  async refresh(refreshToken: string): Promise<OAuthGrant> {
+    this.refreshes += 1;
+    if (!this.live.delete(refreshToken)) throw new InvalidGrantError('Invalid grant: refresh token is invalid');
+    const grant = this.issue();
+    await this.holdAnswers;
+    return grant;
+  }
+
+  async mintLocationToken(): Promise<OAuthGrant> {
+    throw new Error('not used');
+  }
+}
+
+describe.skipIf(!redisUp)(`the OAuth token store in Redis ${NEEDS_REDIS}`, () => {
+  let redis: SharedRedis;
+  let raw: Redis;
+  const key = randomBytes(32);
+
+  beforeAll(async () => {
+    redis = new SharedRedis({ url, keyPrefix: prefix, commandTimeoutMs: 2_000 });
+    await redis.ready();
+    raw = new Redis(url);
+  });
+  afterAll(async () => {
+    raw?.disconnect();
+    await redis?.close();
+  });
+
+  it('compares and sets on the version: a writer that read an older version writes nothing', async () => {
+    const store = new RedisTokenStore(redis, key);
+    const name = `${KEY}-cas-${randomBytes(3).toString('hex')}`;
+    expect(await store.compareAndSet(name, undefined, pair('one'))).toEqual({ tokens: pair('one'), version: 1 });
+    expect(await store.compareAndSet(name, undefined, pair('late-create'))).toBeUndefined();
+    const second = pair('two');
+    expect(await store.compareAndSet(name, 1, second)).toEqual({ tokens: second, version: 2 });
+    // The stale writer read version 1 before the write of version 2: refused, version 2 stands.
+    expect(await store.compareAndSet(name, 1, pair('stale-writer'))).toBeUndefined();
+    expect(await store.get(name)).toEqual({ tokens: second, version: 2 });
+  });
+
+  it('keeps the pair sealed at rest under a key that names the location, and refuses a wrong key', async () => {
+    const store = new RedisTokenStore(redis, key);
+    const tokens = pair(`sealed-${randomBytes(3).toString('hex')}`);
+    await store.compareAndSet(KEY, (await store.get(KEY))?.version, tokens);
+    const redisKey = store.redisKey(KEY);
+    expect(redisKey).toBe(`${prefix}tokens:hoopai/location/${LOCATION}`);
+    const stored = await raw.hgetall(redisKey);
+    expect(Object.keys(stored).sort()).toEqual(['sealed', 'version']);
+    expect(stored.sealed).not.toContain(tokens.accessToken);
+    expect(stored.sealed).not.toContain(tokens.refreshToken);
+    expect(JSON.parse(stored.sealed!).format).toBe('hoop-token-store');
+
+    await expect(new RedisTokenStore(redis, randomBytes(32)).get(KEY)).rejects.toThrow(TokenStoreError);
+    await expect(new RedisTokenStore(redis, randomBytes(32)).get(KEY)).rejects.toThrow(/wrong token store key/);
+  });
+
+  it('puts a pair back, with its version, only where Redis has none', async () => {
+    const store = new RedisTokenStore(redis, key);
+    const name = `${KEY}-restore-${randomBytes(3).toString('hex')}`;
+    expect(await store.restoreIfAbsent(name, { tokens: pair('held'), version: 7 })).toBe(true);
+    expect(await store.get(name)).toEqual({ tokens: pair('held'), version: 7 });
+    expect(await store.restoreIfAbsent(name, { tokens: pair('older'), version: 3 })).toBe(false);
+    expect((await store.get(name))?.tokens.accessToken).toBe('at-held');
+  });
+
+  it('fences a lock holder that stalled past its expiry: its write of an older version is refused', async () => {
+    const store = new RedisTokenStore(redis, key);
+    const lock = new RedisLock(redis, { ttlMs: 300 });
+    const name = `${KEY}-fence-${randomBytes(3).toString('hex')}`;
+    await store.compareAndSet(name, undefined, pair('v1'));
+
+    const first = await lock.tryAcquire(name);
+    expect(first).toBeDefined();
+    expect(await lock.tryAcquire(name)).toBeUndefined(); // held
+    const readByFirst = (await store.get(name))!;
+    // The first holder stalls (no renewal reaches Redis, as in a long pause): its lock expires.
+    await raw.del(lock.redisKey(name));
+    const second = await lock.tryAcquire(name);
+    expect(second).toBeDefined();
+    const readBySecond = (await store.get(name))!;
+    expect(await store.compareAndSet(name, readBySecond.version, pair('v2-by-second'))).toBeDefined();
+    await second!.release();
+
+    expect(await store.compareAndSet(name, readByFirst.version, pair('v2-by-first'))).toBeUndefined();
+    expect(await store.get(name)).toEqual({ tokens: pair('v2-by-second'), version: 2 });
+    // Releasing a lock that is no longer its own deletes nobody else's.
+    const third = await lock.tryAcquire(name);
+    await first!.release();
+    expect(await raw.exists(lock.redisKey(name))).toBe(1);
+    await third!.release();
+    expect(await raw.exists(lock.redisKey(name))).toBe(0);
+  });
+
+  describe('two instances sharing one location', () => {
+    const scope = () => new CallScope('hoopai', {}, 10_000);
+    const instance = (grants: OAuthGrants, store: RedisTokenStore, lock: RedisLock) =>
+      new OAuthTokenProvider({
+        grants,
+        store,
+        locations: [{ locationId: LOCATION }],
+        refreshAheadMs: 60_000,
+        installUrl: () => undefined,
+        newScope: scope,
+        secrets: new SecretRegistry(),
+        logger: silent,
+        gate: new FleetTokenGate(lock, { maxWaitMs: 10_000 }),
+      });
+
+    async function seedExpired(store: RedisTokenStore, grants: SingleUseGrants): Promise<string> {
+      const issued = grants.issue();
+      const now = Date.now();
+      const current = await store.get(KEY);
+      await store.compareAndSet(KEY, current?.version, {
+        accessToken: issued.accessToken,
+        refreshToken: issued.refreshToken,
+        obtainedAt: now - 7_200_000,
+        expiresAt: now - 1_000,
+        userType: 'Location',
+        locationId: LOCATION,
+      });
+      return issued.refreshToken!;
+    }
+
+    it('refresh an expired pair once for 100 concurrent callers on two instances', async () => {
+      const grants = new SingleUseGrants();
+      const store = new RedisTokenStore(redis, key);
+      const lock = new RedisLock(redis);
+      await seedExpired(store, grants);
+      const [a, b] = [instance(grants, store, lock), instance(grants, store, lock)];
+
+      const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).token(LOCATION, scope())));
+      expect(new Set(tokens).size).toBe(1);
+      expect(grants.refreshes).toBe(1);
+      expect((await store.get(KEY))?.tokens.accessToken).toBe(tokens[0]);
+    });
+
+    it('keep the location when a stalled holder and the next one spend the same refresh token: the pair that worked wins over the failure mark', async () => {
+      const grants = new SingleUseGrants();
+      const store = new RedisTokenStore(redis, key);
+      const lock = new RedisLock(redis);
+      await seedExpired(store, grants);
+      const before = (await store.get(KEY))!;
+      const [a, b] = [instance(grants, store, lock), instance(grants, store, lock)];
+
+      // A refreshes: the upstream rotates at once, but A's answer is held back (A stalls).
+      let answer!: () => void;
+      grants.holdAnswers = new Promise((resolve) => (answer = resolve));
+      const slow = a.token(LOCATION, scope());
+      while (grants.refreshes === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // A's lock expires during the stall; B takes over with the refresh token A already spent.
+      await raw.del(lock.redisKey(KEY));
+      grants.holdAnswers = undefined;
+      await expect(b.token(LOCATION, scope())).rejects.toThrow(ReauthRequiredError);
+      expect((await store.get(KEY))?.tokens.reauthRequired).toBe(true);
+
+      // A's answer arrives: its pair is the successor of the one B saw refused, so it replaces B's mark.
+      answer();
+      const token = await slow;
+      const after = (await store.get(KEY))!;
+      expect(after.tokens.accessToken).toBe(token);
+      expect(after.tokens.reauthRequired).toBeUndefined();
+      expect(after.version).toBe(before.version + 2);
+      expect(grants.live.has(after.tokens.refreshToken!)).toBe(true);
+      // B reads A's pair from the store instead of its own failure.
+      expect(await b.token(LOCATION, scope())).toBe(token);
+      expect(grants.refreshes).toBe(2);
+    });
+  });
+});
