@@ -163,6 +163,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     health,
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();
+      if (fleet) await fleet.redis.ready().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'Redis is not answering yet: tokens wait for it'));
       if (store instanceof RedisTokenStore) await verifyReadable(store, oauthLocations);
     },
     async close() {

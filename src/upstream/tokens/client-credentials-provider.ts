@@ -66,9 +66,12 @@ export class ClientCredentialsProvider implements TokenProvider {
     return scope.race(this.flight.run('', () => this.obtain(undefined)));
   }
 
-  renew(_key: string, rejected: string, scope: CallScope): Promise<string> {
+  async renew(_key: string, rejected: string, scope: CallScope): Promise<string> {
     // Another caller already replaced the rejected token: use the replacement.
-    if (this.cached && this.cached.token !== rejected) return Promise.resolve(this.cached.token);
+    if (this.cached && this.cached.token !== rejected) return this.cached.token;
+    const renewed = await scope.race(this.flight.run('', () => this.obtain(rejected)));
+    // The flight joined was started before the rejection and ended on the rejected token: one more.
+    if (renewed !== rejected) return renewed;
     return scope.race(this.flight.run('', () => this.obtain(rejected)));
   }
 

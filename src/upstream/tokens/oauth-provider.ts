@@ -99,12 +99,14 @@ export class OAuthTokenProvider implements TokenProvider {
     return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
 
-  renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
-    const record = this.memory.get(tokenKeys.location(locationId));
-    if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) {
-      return Promise.resolve(record.tokens.accessToken);
-    }
-    return scope.race(this.flight.run(tokenKeys.location(locationId), () => this.refreshTracked(locationId, rejected)));
+  async renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
+    const key = tokenKeys.location(locationId);
+    const record = this.memory.get(key);
+    if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
+    const renewed = await scope.race(this.flight.run(key, () => this.refreshTracked(locationId, rejected)));
+    // The flight joined was started for an older token and ended on the one just rejected: one more, for this one.
+    if (renewed !== rejected) return renewed;
+    return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, rejected)));
   }
 
   /**
@@ -131,7 +133,7 @@ export class OAuthTokenProvider implements TokenProvider {
     const key = grant.userType === 'Company' ? tokenKeys.company(grant.companyId ?? '') : tokenKeys.location(grant.locationId ?? '');
     const current = await this.options.store.get(key);
     // An admin's new install replaces whatever is stored, a REAUTH_REQUIRED mark included.
-    await this.save(key, current?.version, this.toStored(grant), () => true);
+    await this.save(key, current?.version, this.toStored(grant, Date.now()), () => true);
     this.options.logger.info({ userType: grant.userType, locationId: grant.locationId, companyId: grant.companyId }, 'HoopAI OAuth install stored');
   }
 
@@ -201,6 +203,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private async refreshRecord(key: string, record: TokenRecord, locationId: string): Promise<string> {
     let grant: OAuthGrant;
+    const requestedAt = Date.now();
     try {
       grant = await this.requestToken('refresh', (scope) => this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope));
     } catch (error) {
@@ -214,13 +217,14 @@ export class OAuthTokenProvider implements TokenProvider {
     // Ours is the successor of the pair whose refresh token we spent: it may replace that pair,
     // or a REAUTH_REQUIRED mark made from it by an instance that lost the race to us; nothing newer.
     const spent = record.tokens.refreshToken;
-    return this.save(key, record.version, this.toStored(grant, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
+    return this.save(key, record.version, this.toStored(grant, requestedAt, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
   }
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
     const agencyToken = await this.companyToken(companyId, locationId);
+    const requestedAt = Date.now();
     const grant = await this.requestToken('mint', (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
-    const tokens = this.toStored(grant, { userType: 'Location', companyId, locationId });
+    const tokens = this.toStored(grant, requestedAt, { userType: 'Location', companyId, locationId });
     // A minted token replaces nothing but an absent pair, or the one this mint was to replace.
     return this.save(tokenKeys.location(locationId), record?.version, tokens, (latest) => !latest || latest.version === record?.version || latest.tokens.reauthRequired === true);
   }
@@ -352,8 +356,9 @@ export class OAuthTokenProvider implements TokenProvider {
     return Date.now() < freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs);
   }
 
-  private toStored(grant: OAuthGrant, previous?: Partial<StoredTokens>): StoredTokens {
-    const obtainedAt = Date.now();
+  /** `requestedAt`: when the request for the grant was sent; its lifetime is counted from then, never from its slower answer. */
+  private toStored(grant: OAuthGrant, requestedAt: number, previous?: Partial<StoredTokens>): StoredTokens {
+    const obtainedAt = requestedAt;
     return {
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,
