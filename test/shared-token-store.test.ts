@@ -4,13 +4,14 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../src/logger';
 import { CallScope } from '../src/upstream/http/call-scope';
-import { ReauthRequiredError } from '../src/upstream/http/errors';
+import { ReauthRequiredError, TokensUnavailableError } from '../src/upstream/http/errors';
 import { SharedRedis } from '../src/upstream/redis/connection';
 import { FleetTokenGate } from '../src/upstream/tokens/fleet-token-gate';
 import { InvalidGrantError, OAuthTokenProvider, type OAuthGrant, type OAuthGrants } from '../src/upstream/tokens/oauth-provider';
 import { RedisLock } from '../src/upstream/tokens/redis-lock';
+import { TokenStoreUnavailableError } from '../src/upstream/tokens/redis-sealed-records';
 import { RedisTokenStore } from '../src/upstream/tokens/redis-token-store';
-import { tokenKeys, TokenStoreError, type StoredTokens } from '../src/upstream/tokens/token-store';
+import { tokenKeys, TokenStoreError, type StoredTokens, type TokenStore } from '../src/upstream/tokens/token-store';
 import { NEEDS_REDIS, redisAnswers, useRedisPrefix } from './helpers/redis';
 
 const redisUp = await redisAnswers();
@@ -138,7 +139,7 @@ describe.skipIf(!redisUp)(`the OAuth token store in Redis ${NEEDS_REDIS}`, () =>
 
   describe('two instances sharing one location', () => {
     const scope = () => new CallScope('hoopai', {}, 10_000);
-    const instance = (grants: OAuthGrants, store: RedisTokenStore, lock: RedisLock) =>
+    const instance = (grants: OAuthGrants, store: TokenStore, lock: RedisLock) =>
       new OAuthTokenProvider({
         grants,
         store,
@@ -209,6 +210,40 @@ describe.skipIf(!redisUp)(`the OAuth token store in Redis ${NEEDS_REDIS}`, () =>
       // B reads A's pair from the store instead of its own failure.
       expect(await b.token(LOCATION, scope())).toBe(token);
       expect(grants.refreshes).toBe(2);
+    });
+
+    it('write a new pair the store refused again by themselves, so the spent refresh token is never the last one stored', async () => {
+      const grants = new SingleUseGrants();
+      const redisStore = new RedisTokenStore(redis, key);
+      const lock = new RedisLock(redis);
+      await seedExpired(redisStore, grants);
+      const before = (await redisStore.get(KEY))!;
+      // Redis fails the write of the refreshed pair (it went away just then), and only that one.
+      let refuse = true;
+      const flaky: TokenStore = {
+        get: (name) => redisStore.get(name),
+        compareAndSet: async (name, version, tokens) => {
+          if (refuse) {
+            refuse = false;
+            throw new TokenStoreUnavailableError('Redis Connection is closed.');
+          }
+          return redisStore.compareAndSet(name, version, tokens);
+        },
+      };
+      const a = instance(grants, flaky, lock);
+
+      await expect(a.token(LOCATION, scope())).rejects.toThrow(TokensUnavailableError);
+      expect(grants.refreshes).toBe(1);
+      // No caller comes back; the instance writes the pair again on its own.
+      let stored = await redisStore.get(KEY);
+      for (let attempt = 0; attempt < 100 && stored?.version === before.version; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stored = await redisStore.get(KEY);
+      }
+      expect(stored?.version).toBe(before.version + 1);
+      expect(grants.live.has(stored!.tokens.refreshToken!)).toBe(true);
+      expect(await a.token(LOCATION, scope())).toBe(stored!.tokens.accessToken);
+      expect(grants.refreshes).toBe(1);
     });
   });
 });

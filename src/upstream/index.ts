@@ -164,7 +164,10 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();
       if (fleet) await fleet.redis.ready().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'Redis is not answering yet: tokens wait for it'));
-      if (store instanceof RedisTokenStore) await verifyReadable(store, oauthLocations);
+      if (hooprShared) await readableOrUnreachable(() => hooprShared.records.get(hooprShared.name));
+      if (store instanceof RedisTokenStore) {
+        for (const { locationId } of oauthLocations) await readableOrUnreachable(() => store.get(tokenKeys.location(locationId)));
+      }
     },
     async close() {
       limiter.close();
@@ -193,14 +196,11 @@ function fleetTokensFor(options: UpstreamsOptions, logger: Logger): FleetTokens 
 }
 
 /** A wrong TOKEN_STORE_KEY stops start-up, as with the file; Redis being down does not (tokens then wait for it). */
-async function verifyReadable(store: RedisTokenStore, locations: readonly OAuthLocation[]): Promise<void> {
-  for (const location of locations) {
-    try {
-      await store.get(tokenKeys.location(location.locationId));
-    } catch (error) {
-      if (!(error instanceof TokenStoreUnavailableError)) throw error;
-      return;
-    }
+async function readableOrUnreachable(read: () => Promise<unknown>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (!(error instanceof TokenStoreUnavailableError)) throw error;
   }
 }
 
