@@ -5,10 +5,11 @@ import { ReauthRequiredError, TokensUnavailableError } from '../http/errors';
 import { NO_OBSERVER, type TokenRequestKind, type UpstreamObserver } from '../observability';
 import type { FleetTokenGate } from './fleet-token-gate';
 import { freshUntil } from './freshness';
+import { OAuthPairs } from './oauth-pairs';
 import { TokenStoreUnavailableError } from './redis-sealed-records';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
-import { tokenKeys, TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './token-store';
+import { tokenKeys, type StoredTokens, type TokenRecord, type TokenStore } from './token-store';
 
 /** A token answer of the OAuth server (code exchange, refresh, or a minted location token). */
 export interface OAuthGrant {
@@ -58,8 +59,6 @@ export interface OAuthProviderOptions {
   gate?: FleetTokenGate;
 }
 
-/** Whether a pair found in the store where ours was to go may be replaced by ours. */
-type Supersedes = (latest: TokenRecord | undefined) => boolean;
 
 /**
  * HoopAI OAuth tokens per location. Refresh tokens are single-use, so:
@@ -77,11 +76,7 @@ type Supersedes = (latest: TokenRecord | undefined) => boolean;
  * fails as TOKENS_UNAVAILABLE, and nothing is refreshed without the lock.
  */
 export class OAuthTokenProvider implements TokenProvider {
-  private readonly memory = new Map<string, TokenRecord>();
-  /** Pairs the upstream issued that the store refused to take: persisted before any use, on the next call. */
-  private readonly unsaved = new Map<string, { tokens: StoredTokens; supersedes: Supersedes }>();
-  /** Keys whose unsaved pair is being written again in the background. */
-  private readonly retrying = new Set<string>();
+  private readonly pairs: OAuthPairs;
   /** Shared mode: true while Redis is unreachable (one warning per outage). */
   private degraded = false;
   private readonly flight = new SingleFlight<string>();
@@ -90,18 +85,19 @@ export class OAuthTokenProvider implements TokenProvider {
 
   constructor(private readonly options: OAuthProviderOptions) {
     this.locations = new Map(options.locations.map((location) => [location.locationId, location]));
+    this.pairs = new OAuthPairs({ store: options.store, secrets: options.secrets, logger: options.logger, flight: this.flight });
   }
 
   async token(locationId: string, scope: CallScope): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = this.memory.get(key) ?? (await scope.race(this.loadOrUnavailable(key, locationId)));
+    const record = this.pairs.known(key) ?? (await scope.race(this.loadOrUnavailable(key, locationId)));
     if (record && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
     return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
 
   async renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = this.memory.get(key);
+    const record = this.pairs.known(key);
     if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
     const renewed = await scope.race(this.flight.run(key, () => this.refreshTracked(locationId, rejected)));
     // The flight joined was started for an older token and ended on the one just rejected: one more, for this one.
@@ -133,14 +129,14 @@ export class OAuthTokenProvider implements TokenProvider {
     const key = grant.userType === 'Company' ? tokenKeys.company(grant.companyId ?? '') : tokenKeys.location(grant.locationId ?? '');
     const current = await this.options.store.get(key);
     // An admin's new install replaces whatever is stored, a REAUTH_REQUIRED mark included.
-    await this.save(key, current?.version, this.toStored(grant, Date.now()), () => true);
+    await this.pairs.save(key, current?.version, this.toStored(grant, Date.now()), () => true);
     this.options.logger.info({ userType: grant.userType, locationId: grant.locationId, companyId: grant.companyId }, 'HoopAI OAuth install stored');
   }
 
   private async refreshLocation(locationId: string, stale: string | undefined): Promise<string> {
     const key = tokenKeys.location(locationId);
     try {
-      if (this.unsaved.has(key)) return await this.saveUnsaved(key);
+      if (this.pairs.hasUnsaved(key)) return await this.pairs.saveUnsaved(key);
       const gate = this.options.gate;
       const token = gate
         ? await gate.run('hoopai', key, { usable: () => this.usableFromStore(key, locationId, stale), work: () => this.refreshLocationNow(locationId, stale) })
@@ -157,7 +153,7 @@ export class OAuthTokenProvider implements TokenProvider {
   private withoutStore(key: string, locationId: string, stale: string | undefined, error: TokenStoreUnavailableError): string {
     if (!this.degraded) this.options.logger.warn({ err: { message: error.message } }, 'token store unreachable: known tokens are used until they expire; no refresh until it is back');
     this.degraded = true;
-    const known = this.memory.get(key);
+    const known = this.pairs.known(key);
     if (known && !known.tokens.reauthRequired && known.tokens.accessToken !== stale && Date.now() < known.tokens.expiresAt) return known.tokens.accessToken;
     throw this.unavailable(locationId, error);
   }
@@ -176,7 +172,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private async loadOrUnavailable(key: string, locationId: string): Promise<TokenRecord | undefined> {
     try {
-      return await this.load(key);
+      return await this.pairs.load(key);
     } catch (error) {
       if (error instanceof TokenStoreUnavailableError) throw this.unavailable(locationId, error);
       throw error;
@@ -185,14 +181,14 @@ export class OAuthTokenProvider implements TokenProvider {
 
   /** What the other instances stored, when it can be used as it is. */
   private async usableFromStore(key: string, locationId: string, stale: string | undefined): Promise<string | undefined> {
-    const record = await this.load(key);
+    const record = await this.pairs.load(key);
     if (record?.tokens.reauthRequired) throw this.reauth(locationId);
     return record && record.tokens.accessToken !== stale && this.isFresh(record) ? record.tokens.accessToken : undefined;
   }
 
   private async refreshLocationNow(locationId: string, stale: string | undefined): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = await this.load(key);
+    const record = await this.pairs.load(key);
     if (record?.tokens.reauthRequired) throw this.reauth(locationId);
     if (record && record.tokens.accessToken !== stale && this.isFresh(record)) return record.tokens.accessToken;
     if (record?.tokens.refreshToken) return this.refreshRecord(key, record, locationId);
@@ -209,15 +205,15 @@ export class OAuthTokenProvider implements TokenProvider {
     } catch (error) {
       if (!(error instanceof InvalidGrantError)) throw error;
       // A holder whose lock expired may have spent this refresh token first, and stored its successor.
-      const latest = await this.load(key);
+      const latest = await this.pairs.load(key);
       if (latest && latest.version !== record.version && !latest.tokens.reauthRequired) return latest.tokens.accessToken;
-      await this.markReauthRequired(key, record);
+      await this.pairs.markReauthRequired(key, record);
       throw this.reauth(locationId);
     }
     // Ours is the successor of the pair whose refresh token we spent: it may replace that pair,
     // or a REAUTH_REQUIRED mark made from it by an instance that lost the race to us; nothing newer.
     const spent = record.tokens.refreshToken;
-    return this.save(key, record.version, this.toStored(grant, requestedAt, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
+    return this.pairs.save(key, record.version, this.toStored(grant, requestedAt, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
   }
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
@@ -226,13 +222,13 @@ export class OAuthTokenProvider implements TokenProvider {
     const grant = await this.requestToken('mint', (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
     const tokens = this.toStored(grant, requestedAt, { userType: 'Location', companyId, locationId });
     // A minted token replaces nothing but an absent pair, or the one this mint was to replace.
-    return this.save(tokenKeys.location(locationId), record?.version, tokens, (latest) => !latest || latest.version === record?.version || latest.tokens.reauthRequired === true);
+    return this.pairs.save(tokenKeys.location(locationId), record?.version, tokens, (latest) => !latest || latest.version === record?.version || latest.tokens.reauthRequired === true);
   }
 
   private async companyToken(companyId: string, forLocation: string): Promise<string> {
     const key = tokenKeys.company(companyId);
-    if (this.unsaved.has(key)) return this.saveUnsaved(key);
-    const record = await this.load(key);
+    if (this.pairs.hasUnsaved(key)) return this.pairs.saveUnsaved(key);
+    const record = await this.pairs.load(key);
     if (!record || record.tokens.reauthRequired) throw this.reauth(forLocation);
     if (this.isFresh(record)) return record.tokens.accessToken;
     const gate = this.options.gate;
@@ -244,7 +240,7 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 
   private async refreshCompanyNow(key: string, forLocation: string): Promise<string> {
-    const record = await this.load(key);
+    const record = await this.pairs.load(key);
     if (!record || record.tokens.reauthRequired || !record.tokens.refreshToken) throw this.reauth(forLocation);
     if (this.isFresh(record)) return record.tokens.accessToken;
     return this.refreshRecord(key, record, forLocation);
@@ -261,94 +257,6 @@ export class OAuthTokenProvider implements TokenProvider {
       observer.tokenRequested('hoopai', kind, error instanceof InvalidGrantError ? 'reauth_required' : 'failed');
       throw error;
     }
-  }
-
-  /**
-   * Durable first, then visible: the pair is in the store before this resolves. A write that
-   * finds the key changed since it was read replaces what it finds only when `supersedes`
-   * says ours is newer; otherwise the stored pair stays (ours is used for this call only).
-   */
-  private async save(key: string, expectedVersion: number | undefined, tokens: StoredTokens, supersedes: Supersedes): Promise<string> {
-    this.options.secrets.add(tokens.accessToken);
-    this.options.secrets.add(tokens.refreshToken);
-    let saved: TokenRecord | undefined;
-    try {
-      saved = await this.options.store.compareAndSet(key, expectedVersion, tokens);
-      if (!saved) {
-        const latest = await this.options.store.get(key);
-        if (!supersedes(latest)) {
-          this.unsaved.delete(key);
-          if (latest) this.memory.set(key, latest);
-          this.options.logger.info({ key }, 'a newer pair was stored meanwhile; it stays');
-          return tokens.accessToken;
-        }
-        saved = await this.options.store.compareAndSet(key, latest?.version, tokens);
-        if (!saved) throw new TokenStoreError(`token store entry ${key} keeps changing; giving up this refresh`);
-      }
-    } catch (error) {
-      // The refresh token that bought this pair is spent: losing the pair would lose the install.
-      this.unsaved.set(key, { tokens, supersedes });
-      this.options.logger.error({ err: error, key }, 'token store refused the new pair; holding it until it can be stored');
-      this.retryUnsaved(key);
-      throw error;
-    }
-    this.unsaved.delete(key);
-    this.memory.set(key, saved);
-    return tokens.accessToken;
-  }
-
-  private async saveUnsaved(key: string): Promise<string> {
-    const { tokens, supersedes } = this.unsaved.get(key)!;
-    const latest = await this.options.store.get(key);
-    return this.save(key, latest?.version, tokens, supersedes);
-  }
-
-  /** Keeps trying to store a pair the store refused, without waiting for a caller: the process may not live until the next one. */
-  private retryUnsaved(key: string): void {
-    if (this.retrying.has(key)) return;
-    this.retrying.add(key);
-    const attempt = () => {
-      if (!this.unsaved.has(key)) return void this.retrying.delete(key);
-      this.flight
-        .run(key, () => this.saveUnsaved(key))
-        .then(
-          () => this.retrying.delete(key),
-          () => setTimeout(attempt, 1_000).unref(),
-        );
-    };
-    setTimeout(attempt, 1_000).unref();
-  }
-
-  private async markReauthRequired(key: string, record: TokenRecord): Promise<void> {
-    const marked = { ...record.tokens, reauthRequired: true };
-    const saved = await this.options.store.compareAndSet(key, record.version, marked);
-    this.memory.set(key, saved ?? { tokens: marked, version: record.version });
-    this.options.logger.warn({ key }, 'HoopAI refused the refresh token: re-authorization required');
-  }
-
-  private async load(key: string): Promise<TokenRecord | undefined> {
-    const record = (await this.options.store.get(key)) ?? (await this.restore(key));
-    if (record) {
-      this.memory.set(key, record);
-      this.options.secrets.add(record.tokens.accessToken);
-      this.options.secrets.add(record.tokens.refreshToken);
-    }
-    return record;
-  }
-
-  /**
-   * A shared store that has nothing for a key this instance knows lost its data (Redis
-   * restarted without persistence): the pair this instance holds goes back, with its
-   * version, unless another instance put one back first.
-   */
-  private async restore(key: string): Promise<TokenRecord | undefined> {
-    const known = this.memory.get(key);
-    if (!known || !this.options.store.restoreIfAbsent) return undefined;
-    if (await this.options.store.restoreIfAbsent(key, known)) {
-      this.options.logger.warn({ key, version: known.version }, 'token store had lost this pair; this instance wrote back the one it holds');
-      return known;
-    }
-    return this.options.store.get(key);
   }
 
   private isFresh(record: TokenRecord): boolean {
