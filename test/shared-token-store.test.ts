@@ -6,10 +6,11 @@ import { SecretRegistry } from '../src/logger';
 import { CallScope } from '../src/upstream/http/call-scope';
 import { ReauthRequiredError, TokensUnavailableError } from '../src/upstream/http/errors';
 import { SharedRedis } from '../src/upstream/redis/connection';
+import { ClientCredentialsProvider, type SharedTokenValue } from '../src/upstream/tokens/client-credentials-provider';
 import { FleetTokenGate } from '../src/upstream/tokens/fleet-token-gate';
 import { InvalidGrantError, OAuthTokenProvider, type OAuthGrant, type OAuthGrants } from '../src/upstream/tokens/oauth-provider';
 import { RedisLock } from '../src/upstream/tokens/redis-lock';
-import { TokenStoreUnavailableError } from '../src/upstream/tokens/redis-sealed-records';
+import { RedisSealedRecords, TokenStoreUnavailableError } from '../src/upstream/tokens/redis-sealed-records';
 import { RedisTokenStore } from '../src/upstream/tokens/redis-token-store';
 import { tokenKeys, TokenStoreError, type StoredTokens, type TokenStore } from '../src/upstream/tokens/token-store';
 import { NEEDS_REDIS, redisAnswers, useRedisPrefix } from './helpers/redis';
@@ -57,7 +58,7 @@ class SingleUseGrants implements OAuthGrants {
   }
 }
 
-describe.skipIf(!redisUp)(`the OAuth token store in Redis ${NEEDS_REDIS}`, () => {
+describe.skipIf(!redisUp)(`tokens kept in Redis for several instances ${NEEDS_REDIS}`, () => {
   let redis: SharedRedis;
   let raw: Redis;
   const key = randomBytes(32);
@@ -135,6 +136,38 @@ describe.skipIf(!redisUp)(`the OAuth token store in Redis ${NEEDS_REDIS}`, () =>
     expect(await raw.exists(lock.redisKey(name))).toBe(1);
     await third!.release();
     expect(await raw.exists(lock.redisKey(name))).toBe(0);
+  });
+
+  it('share one client-credentials token: one grant for 100 concurrent callers on two instances, and one more once it is rejected', async () => {
+    const records = new RedisSealedRecords<SharedTokenValue>(redis, key, 'tokens');
+    const gate = new FleetTokenGate(new RedisLock(redis), { maxWaitMs: 10_000 });
+    const name = `hoopr/client/test-${randomBytes(3).toString('hex')}`;
+    let grants = 0;
+    const instance = () =>
+      new ClientCredentialsProvider({
+        issue: async () => {
+          grants += 1;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return { accessToken: `hoopr-${grants}`, expiresInSeconds: 3600 };
+        },
+        newScope: () => new CallScope('hoopr', {}, 10_000),
+        refreshAheadMs: 60_000,
+        secrets: new SecretRegistry(),
+        logger: silent,
+        shared: { records, gate, name },
+      });
+    const [a, b] = [instance(), instance()];
+    const scope = () => new CallScope('hoopr', {}, 10_000);
+
+    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? a : b).token('', scope())));
+    expect(new Set(tokens)).toEqual(new Set(['hoopr-1']));
+    expect(grants).toBe(1);
+    expect((await records.get(name))?.value.accessToken).toBe('hoopr-1');
+
+    // Both instances see it rejected: one new grant for the two.
+    const renewed = await Promise.all([a.renew('', 'hoopr-1', scope()), b.renew('', 'hoopr-1', scope())]);
+    expect(renewed).toEqual(['hoopr-2', 'hoopr-2']);
+    expect(grants).toBe(2);
   });
 
   describe('two instances sharing one location', () => {

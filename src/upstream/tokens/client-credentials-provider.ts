@@ -121,8 +121,13 @@ export class ClientCredentialsProvider implements TokenProvider {
     const token = await this.issue();
     const { obtainedAt, expiresAt } = this.cached!;
     const value: SharedTokenValue = { accessToken: token, obtainedAt, expiresAt };
-    // A miss means a holder whose lock expired stored its own meanwhile; both are valid, theirs stays.
-    await shared.records.compareAndSet(shared.name, previous?.version, value);
+    try {
+      // A miss means a holder whose lock expired stored its own meanwhile; both are valid, theirs stays.
+      await shared.records.compareAndSet(shared.name, previous?.version, value);
+    } catch (error) {
+      // Redis went away after the grant: the token is good, the others will ask for their own.
+      if (!(error instanceof TokenStoreUnavailableError)) throw error;
+    }
     return token;
   }
 

@@ -59,7 +59,6 @@ export interface OAuthProviderOptions {
   gate?: FleetTokenGate;
 }
 
-
 /**
  * HoopAI OAuth tokens per location. Refresh tokens are single-use, so:
  * - one refresh per location at a time, shared by every waiting caller (single-flight);
