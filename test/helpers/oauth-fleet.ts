@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SANDBOX_LOCATIONS } from '../../src/sandbox/hoopai/locations';
+import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../../src/sandbox/hoopai/locations';
 import type { FleetProcess, Sandboxes } from './fleet';
 
 /**
@@ -10,14 +10,19 @@ import type { FleetProcess, Sandboxes } from './fleet';
 
 export const OAUTH_LOCATIONS = SANDBOX_LOCATIONS.map((location) => location.id);
 
-/** The settings on top of `startGateways`' defaults: every location by OAuth, tokens shared through `redis`. */
-export function oauthFleetEnv(sandboxes: Sandboxes, redis: { url: string; prefix: string; tokenStoreKey: string }): Record<string, string> {
+/** The settings on top of `startGateways`' defaults: `oauth` locations by OAuth (the others by private key), tokens shared through `redis`. */
+export function oauthFleetEnv(
+  sandboxes: Sandboxes,
+  redis: { url: string; prefix: string; tokenStoreKey: string },
+  oauth: readonly string[] = OAUTH_LOCATIONS,
+): Record<string, string> {
+  const byKey = OAUTH_LOCATIONS.filter((id) => !oauth.includes(id));
   return {
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: redis.prefix,
     TOKEN_STORE_KEY: redis.tokenStoreKey,
-    HOOPAI_PRIVATE_INTEGRATION_KEYS: '',
-    HOOPAI_OAUTH_LOCATIONS: OAUTH_LOCATIONS.join(','),
+    HOOPAI_PRIVATE_INTEGRATION_KEYS: byKey.map((id) => `${id}:${privateIntegrationKey(id)}`).join(','),
+    HOOPAI_OAUTH_LOCATIONS: oauth.join(','),
     HOOPAI_OAUTH_CLIENT_ID: 'sandbox-app',
     HOOPAI_OAUTH_CLIENT_SECRET: 'sandbox-app-secret',
     // Never visited: the test takes the code from the consent page's redirect and hands it to a gateway itself.

@@ -118,7 +118,9 @@ export class OAuthTokenProvider implements TokenProvider {
       this.failures.delete(locationId);
       return token;
     } catch (error) {
-      this.failures.set(locationId, error instanceof Error ? error.message : 'no token could be obtained');
+      // Redis down is the fleet's outage, not this instance's: readiness would take every
+      // instance out of the pool at once, and the catalog with them.
+      if (!(error instanceof TokensUnavailableError)) this.failures.set(locationId, error instanceof Error ? error.message : 'no token could be obtained');
       throw error;
     }
   }
