@@ -140,7 +140,7 @@ describe.skipIf(!redisUp)(`tokens kept in Redis for several instances ${NEEDS_RE
 
   it('share one client-credentials token: one grant for 100 concurrent callers on two instances, and one more once it is rejected', async () => {
     const records = new RedisSealedRecords<SharedTokenValue>(redis, key, 'tokens');
-    const gate = new FleetTokenGate(new RedisLock(redis), { maxWaitMs: 10_000 });
+    const gate = new FleetTokenGate(new RedisLock(redis), { maxWaitMs: 10_000, connected: () => redis.connected });
     const name = `hoopr/client/test-${randomBytes(3).toString('hex')}`;
     let grants = 0;
     const instance = () =>
@@ -182,7 +182,7 @@ describe.skipIf(!redisUp)(`tokens kept in Redis for several instances ${NEEDS_RE
         newScope: scope,
         secrets: new SecretRegistry(),
         logger: silent,
-        gate: new FleetTokenGate(lock, { maxWaitMs: 10_000 }),
+        gate: new FleetTokenGate(lock, { maxWaitMs: 10_000, connected: () => redis.connected }),
       });
 
     async function seedExpired(store: RedisTokenStore, grants: SingleUseGrants): Promise<string> {

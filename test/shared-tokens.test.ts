@@ -49,7 +49,11 @@ describe.skipIf(!redisUp)(`tokens shared by three instances ${NEEDS_REDIS}`, () 
     hoopr = sandboxControl(sandboxes.hoopr);
     await hoopai.faults({ tokenTtlSeconds: 2, rateLimitPer10s: UNLIMITED });
     await hoopr.faults({ tokenTtlSeconds: 2 });
-    gateways = await startGateways(3, sandboxes, oauthFleetEnv(sandboxes, { url, prefix, tokenStoreKey: newTokenStoreKey() }));
+    gateways = await startGateways(3, sandboxes, {
+      ...oauthFleetEnv(sandboxes, { url, prefix, tokenStoreKey: newTokenStoreKey() }),
+      METRICS_PORT: 'off',
+      METRICS_ON_GATEWAY_PORT: 'on',
+    });
     for (const locationId of OAUTH_LOCATIONS) await installLocation(gateways[0]!, locationId);
     redis = new Redis(url);
   }, 180_000);
@@ -65,11 +69,24 @@ describe.skipIf(!redisUp)(`tokens shared by three instances ${NEEDS_REDIS}`, () 
       key: FLEET_KEY,
       variables: { loc: locationId, q: `q${randomBytes(4).toString('hex')}`, ...unknownIds(locationId) },
     });
+  /** The fleet's `gateway_upstream_token_requests_total` for one upstream and kind that went well, summed over the instances. */
+  const tokenRequestsCounted = async (upstream: string, kind: string): Promise<number> => {
+    let total = 0;
+    for (const gateway of gateways.filter((g) => g.process.exitCode === null && g.process.signalCode === null)) {
+      const text = await (await fetch(new URL('/metrics', gateway.announced))).text();
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('gateway_upstream_token_requests_total{')) continue;
+        if (line.includes(`upstream="${upstream}"`) && line.includes(`kind="${kind}"`) && line.includes('outcome="ok"')) total += Number(line.split(' ').at(-1));
+      }
+    }
+    return total;
+  };
   const hooprVersion = async () => Number((await redis.hget(HOOPR_RECORD, 'version')) ?? 0);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('makes one Hoopr grant and one HoopAI refresh per location per expiry for 300 concurrent queries over three instances', async () => {
     const [hooprBefore, hoopaiBefore, versionsBefore, hooprVersionBefore] = await Promise.all([hoopr.stats(), hoopai.stats(), pairVersions(url, prefix), hooprVersion()]);
+    const countedBefore = { grants: await tokenRequestsCounted('hoopr', 'grant'), refreshes: await tokenRequestsCounted('hoopai', 'refresh') };
 
     // 10 waves of 30 concurrent queries, 500 ms apart: every token expires twice or more meanwhile.
     const started = Date.now();
@@ -107,6 +124,9 @@ describe.skipIf(!redisUp)(`tokens shared by three instances ${NEEDS_REDIS}`, () 
     expect(grants).toBe(hooprVersionAfter - hooprVersionBefore);
     expect(grants).toBeGreaterThanOrEqual(2);
     expect(grants).toBeLessThanOrEqual(mostPerLocation);
+    // The instances' metrics count the same grants and refreshes as the upstreams did.
+    expect(await tokenRequestsCounted('hoopr', 'grant')).toBe(countedBefore.grants + grants);
+    expect(await tokenRequestsCounted('hoopai', 'refresh')).toBe(countedBefore.refreshes + refreshes);
     console.info(`300 queries over 3 instances in ${durationMs} ms: ${grants} Hoopr grants, HoopAI refreshes per location ${written.join('/')} (at most ${mostPerLocation} each)`);
   }, 120_000);
 

@@ -191,7 +191,8 @@ function fleetTokensFor(options: UpstreamsOptions, logger: Logger): FleetTokens 
   }
   const lock = new RedisLock(options.shared, { ttlMs: options.tokenLockTtlMs, logger });
   // A waiter gives up after a dead holder's lock expired plus one upstream call's deadline.
-  const gate = new FleetTokenGate(lock, { maxWaitMs: lock.ttlMs + (options.defaultTimeoutMs ?? 15_000) });
+  const shared = options.shared;
+  const gate = new FleetTokenGate(lock, { maxWaitMs: lock.ttlMs + (options.defaultTimeoutMs ?? 15_000), connected: () => shared.connected });
   return { redis: options.shared, key: options.tokenStoreKey, gate };
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokensUnavailableError, type UpstreamName } from '../http/errors';
-import type { RedisLock } from './redis-lock';
+import type { LockLease, RedisLock } from './redis-lock';
+import { TokenStoreUnavailableError } from './redis-sealed-records';
 
 export interface FleetTokenGateOptions {
   /**
@@ -9,6 +10,12 @@ export interface FleetTokenGateOptions {
    * deadline (a holder that is slow). Callers with an earlier deadline stop waiting sooner.
    */
   maxWaitMs: number;
+  /**
+   * Whether the connection to Redis is up. A read that failed while it is (a command slower
+   * than its timeout, on a loaded machine) is tried again within `maxWaitMs`; with the
+   * connection down the failure is final at once.
+   */
+  connected(): boolean;
 }
 
 export interface GatedRequest<T> {
@@ -23,7 +30,9 @@ export interface GatedRequest<T> {
  * not do, take the fleet-wide lock and do the work (re-reading first: the last holder may have
  * finished just before); else wait a little and read again, until the holder's result is
  * there or its lock has expired (it died) and this instance can take over. Redis failures
- * surface as TokenStoreUnavailableError: the caller decides what to do without Redis.
+ * surface as TokenStoreUnavailableError: the caller decides what to do without Redis. Only
+ * the reads and the lock before a token request are tried again; a failure of the work
+ * itself never is (a refresh token may have been spent by then).
  */
 export class FleetTokenGate {
   constructor(
@@ -33,11 +42,17 @@ export class FleetTokenGate {
 
   async run<T>(upstream: UpstreamName, name: string, request: GatedRequest<T>): Promise<T> {
     const giveUpAt = Date.now() + this.options.maxWaitMs;
+    const owner = this.lock.newOwner();
     let pauseMs = 20;
     for (;;) {
-      const ready = await request.usable();
-      if (ready !== undefined) return ready;
-      const lease = await this.lock.tryAcquire(name);
+      let lease: LockLease | undefined;
+      try {
+        const ready = await request.usable();
+        if (ready !== undefined) return ready;
+        lease = await this.lock.tryAcquire(name, owner);
+      } catch (error) {
+        if (!(error instanceof TokenStoreUnavailableError) || !this.options.connected() || Date.now() >= giveUpAt) throw error;
+      }
       if (lease) {
         try {
           return await request.work();

@@ -69,17 +69,25 @@ export class RedisLock {
     return this.#redis.key('tokens-lock', name);
   }
 
-  /** Takes the lock of `name` if it is free; undefined when another holder has it. Throws TokenStoreUnavailableError without Redis. */
-  async tryAcquire(name: string): Promise<LockLease | undefined> {
+  /** A holder's identity in lock values: this process, and a random part for one run of work. */
+  newOwner(): string {
+    return `${this.#instance}-${randomBytes(6).toString('hex')}`;
+  }
+
+  /**
+   * Takes the lock of `name` for `owner` if it is free, or already `owner`'s (a SET whose
+   * answer timed out may have taken it); undefined when another holder has it. Throws
+   * TokenStoreUnavailableError without Redis.
+   */
+  async tryAcquire(name: string, owner = this.newOwner()): Promise<LockLease | undefined> {
     const key = this.redisKey(name);
-    const owner = `${this.#instance}-${randomBytes(6).toString('hex')}`;
-    let taken: string | null;
+    let taken: boolean;
     try {
-      taken = await this.#redis.client.set(key, owner, 'PX', this.#ttlMs, 'NX');
+      taken = (await this.#redis.client.set(key, owner, 'PX', this.#ttlMs, 'NX')) === 'OK' || (await this.#redis.client.get(key)) === owner;
     } catch (error) {
       throw new TokenStoreUnavailableError(`cannot take token lock ${key}: Redis ${(error as Error).message}`, { cause: error });
     }
-    if (taken !== 'OK') return undefined;
+    if (!taken) return undefined;
 
     const ttl = String(this.#ttlMs);
     const renewal = setInterval(() => {
