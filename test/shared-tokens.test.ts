@@ -133,19 +133,19 @@ describe.skipIf(!redisUp)(`tokens shared by three instances ${NEEDS_REDIS}`, () 
   it('keeps a location working through the other instances when the refresh holder is killed mid-refresh, and loses no refresh token', async () => {
     const [, , victim] = [0, 1, 2];
     const lockKey = `${prefix}tokens-lock:hoopai/location/${ACME}`;
-    // The token endpoint answers after 3 s; the last pair of the previous test has gone stale.
-    await hoopai.faults({ tokenTtlSeconds: 2, tokenLatencyMs: 3_000, rateLimitPer10s: UNLIMITED });
+    // The token endpoint answers after 4 s; the last pair of the previous test has gone stale.
+    await hoopai.faults({ tokenTtlSeconds: 2, tokenLatencyMs: 4_000, rateLimitPer10s: UNLIMITED });
     await sleep(1_100);
     const before = await hoopai.stats();
 
     const doomed = ask(victim, CONTACTS, ACME).catch(() => undefined);
     let holder: string | null = null;
-    for (let attempt = 0; attempt < 200 && !holder; attempt++) {
+    for (let attempt = 0; attempt < 1_000 && !holder; attempt++) {
       holder = await redis.get(lockKey);
       if (!holder) await sleep(10);
     }
     expect(holder, 'the victim took the refresh lock').toMatch(new RegExp(`^${gateways[victim]!.process.pid}-`));
-    for (let attempt = 0; attempt < 100 && (await hoopai.requests(TOKEN_ROUTE)) === (before.requests[TOKEN_ROUTE] ?? 0); attempt++) await sleep(10);
+    for (let attempt = 0; attempt < 1_000 && (await hoopai.requests(TOKEN_ROUTE)) === (before.requests[TOKEN_ROUTE] ?? 0); attempt++) await sleep(10);
     expect(await hoopai.requests(TOKEN_ROUTE), 'its refresh reached the token endpoint').toBe((before.requests[TOKEN_ROUTE] ?? 0) + 1);
 
     await gateways[victim]!.stop('SIGKILL');

@@ -89,7 +89,8 @@ export class OAuthTokenProvider implements TokenProvider {
 
   async token(locationId: string, scope: CallScope): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = this.pairs.known(key) ?? (await scope.race(this.loadOrUnavailable(key, locationId)));
+    // A location this instance has not used yet is read from the store inside the flight (one read for every caller).
+    const record = this.pairs.known(key);
     if (record && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
     return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
@@ -169,15 +170,6 @@ export class OAuthTokenProvider implements TokenProvider {
       upstream: 'hoopai',
       cause,
     });
-  }
-
-  private async loadOrUnavailable(key: string, locationId: string): Promise<TokenRecord | undefined> {
-    try {
-      return await this.pairs.load(key);
-    } catch (error) {
-      if (error instanceof TokenStoreUnavailableError) throw this.unavailable(locationId, error);
-      throw error;
-    }
   }
 
   /** What the other instances stored, when it can be used as it is. */
