@@ -184,16 +184,16 @@ interface FleetTokens {
 
 /** Shared mode with a key to seal tokens: one lock and one store of tokens for the fleet. */
 function fleetTokensFor(options: UpstreamsOptions, logger: Logger): FleetTokens | undefined {
-  if (!options.shared) return undefined;
+  const redis = options.shared;
+  if (!redis) return undefined;
   if (!options.tokenStoreKey) {
     logger.warn('shared mode without TOKEN_STORE_KEY: tokens are not shared (each instance requests its own Hoopr token); set it to share them');
     return undefined;
   }
-  const lock = new RedisLock(options.shared, { ttlMs: options.tokenLockTtlMs, logger });
+  const lock = new RedisLock(redis, { ttlMs: options.tokenLockTtlMs, logger });
   // A waiter gives up after a dead holder's lock expired plus one upstream call's deadline.
-  const shared = options.shared;
-  const gate = new FleetTokenGate(lock, { maxWaitMs: lock.ttlMs + (options.defaultTimeoutMs ?? 15_000), connected: () => shared.connected });
-  return { redis: options.shared, key: options.tokenStoreKey, gate };
+  const gate = new FleetTokenGate(lock, { maxWaitMs: lock.ttlMs + (options.defaultTimeoutMs ?? 15_000), connected: () => redis.connected });
+  return { redis, key: options.tokenStoreKey, gate };
 }
 
 /** A wrong TOKEN_STORE_KEY stops start-up, as with the file; Redis being down does not (tokens then wait for it). */
