@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../src/logger';
 import { CallScope } from '../src/upstream/http/call-scope';
 import { ReauthRequiredError, TokensUnavailableError } from '../src/upstream/http/errors';
+import { createUpstreams } from '../src/upstream/index';
 import { SharedRedis } from '../src/upstream/redis/connection';
 import { ClientCredentialsProvider, type SharedTokenValue } from '../src/upstream/tokens/client-credentials-provider';
 import { FleetTokenGate } from '../src/upstream/tokens/fleet-token-gate';
@@ -168,6 +169,29 @@ describe.skipIf(!redisUp)(`tokens kept in Redis for several instances ${NEEDS_RE
     const renewed = await Promise.all([a.renew('', 'hoopr-1', scope()), b.renew('', 'hoopr-1', scope())]);
     expect(renewed).toEqual(['hoopr-2', 'hoopr-2']);
     expect(grants).toBe(2);
+  });
+
+  it('stop a gateway whose TOKEN_STORE_KEY is not the fleet\'s at start-up', async () => {
+    const clientId = `client-${randomBytes(3).toString('hex')}`;
+    await new RedisSealedRecords<SharedTokenValue>(redis, key, 'tokens').compareAndSet(`hoopr/client/${clientId}`, undefined, {
+      accessToken: 'sealed-by-the-fleet',
+      obtainedAt: NOW,
+      expiresAt: NOW + 3_600_000,
+    });
+    const gateway = (tokenStoreKey: Buffer) =>
+      createUpstreams({
+        hoopr: { baseUrl: 'http://127.0.0.1:9', clientId, clientSecret: 'hpr_test_x' },
+        hoopai: { baseUrl: 'http://127.0.0.1:9', locations: [] },
+        shared: redis,
+        tokenStoreKey,
+        logger: silent,
+        secrets: new SecretRegistry(),
+      });
+    const stranger = gateway(randomBytes(32));
+    await expect(stranger.ready()).rejects.toThrow(/wrong token store key/);
+    const member = gateway(key);
+    await expect(member.ready()).resolves.toBeUndefined();
+    await Promise.all([stranger.close(), member.close()]);
   });
 
   describe('two instances sharing one location', () => {
