@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
+import { buildIdempotencySettings, type IdempotencySettings, idempotencyEnvShape } from './idempotency-config';
 import { buildRedisConfig, type RedisConfig, redisEnvShape } from './redis-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   limits: RequestLimits;
   /** Sizes of what is kept across requests (catalog and CRM caches, idempotency keys). */
   caches: CacheSettings;
+  /** How retries of idempotent writes are answered (settle time after an unknown outcome, wait for one in flight). */
+  idempotency: IdempotencySettings;
   /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
   redis?: RedisConfig;
   /** TOKEN_STORE_KEY (32 bytes): seals OAuth pairs in the token file or, in shared mode, every token kept in Redis. */
@@ -151,6 +154,7 @@ const envSchema = z.object({
   ...authEnvShape,
   ...requestLimitsEnvShape,
   ...cacheSettingsEnvShape,
+  ...idempotencyEnvShape,
   ...redisEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
@@ -203,6 +207,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
     caches: buildCacheSettings(env),
+    idempotency: buildIdempotencySettings(env),
     redis: buildRedisConfig(env),
     tokenStoreKey: env.TOKEN_STORE_KEY ? Buffer.from(env.TOKEN_STORE_KEY, 'base64') : undefined,
     compiledQueries: env.COMPILED_QUERIES === 'on',
