@@ -171,27 +171,47 @@ describe.skipIf(!redisUp)(`tokens kept in Redis for several instances ${NEEDS_RE
     expect(grants).toBe(2);
   });
 
-  it('stop a gateway whose TOKEN_STORE_KEY is not the fleet\'s at start-up', async () => {
+  it('stop a gateway whose TOKEN_STORE_KEY cannot open the fleet\'s OAuth pairs at start-up, and replace a Hoopr token sealed under another key', async () => {
+    const locationId = `Loc${randomBytes(6).toString('hex')}`;
     const clientId = `client-${randomBytes(3).toString('hex')}`;
-    await new RedisSealedRecords<SharedTokenValue>(redis, key, 'tokens').compareAndSet(`hoopr/client/${clientId}`, undefined, {
-      accessToken: 'sealed-by-the-fleet',
+    await new RedisTokenStore(redis, key).compareAndSet(tokenKeys.location(locationId), undefined, pair('sealed-by-the-fleet'));
+    const strangerKey = randomBytes(32);
+    await new RedisSealedRecords<SharedTokenValue>(redis, strangerKey, 'tokens').compareAndSet(`hoopr/client/${clientId}`, undefined, {
+      accessToken: 'sealed-under-an-old-key',
       obtainedAt: NOW,
       expiresAt: NOW + 3_600_000,
     });
     const gateway = (tokenStoreKey: Buffer) =>
       createUpstreams({
         hoopr: { baseUrl: 'http://127.0.0.1:9', clientId, clientSecret: 'hpr_test_x' },
-        hoopai: { baseUrl: 'http://127.0.0.1:9', locations: [] },
+        hoopai: {
+          baseUrl: 'http://127.0.0.1:9',
+          locations: [{ locationId, auth: { kind: 'oauth' } }],
+          oauth: { clientId: 'app', clientSecret: 'secret', redirectUri: 'http://127.0.0.1:9/oauth/callback', scopes: [], consentUrl: 'http://127.0.0.1:9/consent' },
+        },
         shared: redis,
         tokenStoreKey,
         logger: silent,
         secrets: new SecretRegistry(),
       });
-    const stranger = gateway(randomBytes(32));
+    const stranger = gateway(strangerKey);
     await expect(stranger.ready()).rejects.toThrow(/wrong token store key/);
     const member = gateway(key);
     await expect(member.ready()).resolves.toBeUndefined();
     await Promise.all([stranger.close(), member.close()]);
+
+    // The Hoopr token is cheap to replace: one sealed under another key reads as absent, and the grant overwrites it.
+    const records = new RedisSealedRecords<SharedTokenValue>(redis, key, 'tokens');
+    const hoopr = new ClientCredentialsProvider({
+      issue: async () => ({ accessToken: 'granted-under-the-fleet-key', expiresInSeconds: 3600 }),
+      newScope: () => new CallScope('hoopr', {}, 10_000),
+      refreshAheadMs: 60_000,
+      secrets: new SecretRegistry(),
+      logger: silent,
+      shared: { records, gate: new FleetTokenGate(new RedisLock(redis), { maxWaitMs: 10_000, connected: () => redis.connected }), name: `hoopr/client/${clientId}` },
+    });
+    expect(await hoopr.token('', new CallScope('hoopr', {}, 10_000))).toBe('granted-under-the-fleet-key');
+    expect(await records.get(`hoopr/client/${clientId}`)).toMatchObject({ value: { accessToken: 'granted-under-the-fleet-key' }, version: 2 });
   });
 
   describe('two instances sharing one location', () => {

@@ -164,7 +164,6 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();
       if (fleet) await fleet.redis.ready().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'Redis is not answering yet: tokens wait for it'));
-      if (hooprShared) await readableOrUnreachable(() => hooprShared.records.get(hooprShared.name));
       if (store instanceof RedisTokenStore) {
         for (const { locationId } of oauthLocations) await readableOrUnreachable(() => store.get(tokenKeys.location(locationId)));
       }
@@ -196,7 +195,7 @@ function fleetTokensFor(options: UpstreamsOptions, logger: Logger): FleetTokens 
   return { redis, key: options.tokenStoreKey, gate };
 }
 
-/** A wrong TOKEN_STORE_KEY stops start-up, as with the file; Redis being down does not (tokens then wait for it). */
+/** A TOKEN_STORE_KEY that cannot open the stored OAuth pairs stops start-up, as with the file; Redis being down does not (tokens then wait for it). */
 async function readableOrUnreachable(read: () => Promise<unknown>): Promise<void> {
   try {
     await read();

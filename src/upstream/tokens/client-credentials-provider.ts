@@ -5,6 +5,7 @@ import { NO_OBSERVER, type UpstreamObserver } from '../observability';
 import type { FleetTokenGate } from './fleet-token-gate';
 import { freshUntil } from './freshness';
 import { type RedisSealedRecords, TokenStoreUnavailableError } from './redis-sealed-records';
+import { TokenStoreError } from './token-store';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
 
@@ -103,9 +104,21 @@ export class ClientCredentialsProvider implements TokenProvider {
     }
   }
 
-  /** The token another instance stored, adopted when it is still fresh (and not the one just rejected). */
+  /**
+   * The token another instance stored, adopted when it is still fresh (and not the one just
+   * rejected). One sealed under another TOKEN_STORE_KEY (a key change, `npm run cluster`'s key
+   * of an earlier run) is as good as absent: a Hoopr token is replaced by a grant, unlike an
+   * OAuth pair, whose refresh token nothing replaces.
+   */
   private async usableShared(shared: SharedClientToken, rejected: string | undefined): Promise<string | undefined> {
-    const record = await shared.records.get(shared.name);
+    let record: Awaited<ReturnType<typeof shared.records.get>>;
+    try {
+      record = await shared.records.get(shared.name);
+    } catch (error) {
+      if (error instanceof TokenStoreUnavailableError || !(error instanceof TokenStoreError)) throw error;
+      this.options.logger.warn({ err: { message: error.message } }, 'the shared Hoopr token is sealed under another TOKEN_STORE_KEY: it will be replaced');
+      return undefined;
+    }
     if (!record) return undefined;
     const { accessToken, obtainedAt, expiresAt } = record.value;
     const fresh = freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs);
@@ -117,13 +130,13 @@ export class ClientCredentialsProvider implements TokenProvider {
 
   /** Under the lock: one grant, stored for the others before it is used (the version counts the fleet's grants). */
   private async issueShared(shared: SharedClientToken): Promise<string> {
-    const previous = await shared.records.get(shared.name);
+    const previous = await shared.records.version(shared.name);
     const token = await this.issue();
     const { obtainedAt, expiresAt } = this.cached!;
     const value: SharedTokenValue = { accessToken: token, obtainedAt, expiresAt };
     try {
       // A miss means a holder whose lock expired stored its own meanwhile; both are valid, theirs stays.
-      await shared.records.compareAndSet(shared.name, previous?.version, value);
+      await shared.records.compareAndSet(shared.name, previous, value);
     } catch (error) {
       // Redis went away after the grant: the token is good, the others will ask for their own.
       if (!(error instanceof TokenStoreUnavailableError)) throw error;

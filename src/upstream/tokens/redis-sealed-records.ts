@@ -85,6 +85,13 @@ export class RedisSealedRecords<T> {
     return { value: JSON.parse(unseal(sealed, this.#key, `token store entry ${key}`)) as T, version: Number(version) };
   }
 
+  /** The version of `name` without opening it (undefined: absent), e.g. to replace a value sealed under another key. */
+  async version(name: string): Promise<number | undefined> {
+    const key = this.redisKey(name);
+    const version = await this.#command('read', key, () => this.#redis.client.hget(key, 'version'));
+    return version == null ? undefined : Number(version);
+  }
+
   /** Writes `value` if `name` is still at `expectedVersion` (undefined: absent); undefined when another writer got there first. */
   async compareAndSet(name: string, expectedVersion: number | undefined, value: T): Promise<SealedRecord<T> | undefined> {
     const key = this.redisKey(name);
