@@ -12,9 +12,8 @@ const [ACME] = SANDBOX_LOCATIONS.map((location) => location.id) as [string];
  * The window no client can close (README, "Tokens across instances"): HoopAI rotates the
  * refresh token and its answer never arrives — a connection reset after it acted, or the
  * instance killed between the two. The new pair existed only in that answer; the stored
- * refresh token is spent. This test pins down what the gateway then does: the failed call is
- * refused, the next refresh is refused and the location asks for a new install,
- * which heals it. Nothing is retried in a way that could hide it.
+ * refresh token is spent. This test pins down what the gateway then does: the call fails, the
+ * next refresh is refused (Invalid grant) and the location asks for a new install, which heals it.
  */
 describe('a refresh whose answer is lost after HoopAI rotated the refresh token', () => {
   let sandbox: Awaited<ReturnType<typeof startHoopaiSandbox>>;
