@@ -69,7 +69,7 @@ export interface GatewayConfig {
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
   hoopai: {
     /** Versions sent in the `Version` header, per endpoint family. */
-    versions: { contacts: string; conversations: string; oauth: string };
+    versions: { contacts: string; conversations: string; oauth: string; locations: string };
     rateLimitPer10s: number;
     rateLimitDaily: number;
   } & (
@@ -79,7 +79,11 @@ export interface GatewayConfig {
         baseUrl: string;
         /** locationId → private integration key. */
         privateKeys: Record<string, string>;
-        oauth?: HoopaiOAuthAppConfig & { locationIds: string[] };
+        oauth?: HoopaiOAuthAppConfig & {
+          locationIds: string[];
+          /** locationId → the agency (company) whose install mints its tokens when it has no install of its own. */
+          companies: Record<string, string>;
+        };
         tokenStore: { path: string; key?: Buffer };
       }
   );
@@ -140,6 +144,7 @@ const envSchema = z.object({
   HOOPAI_VERSION_CONTACTS: version,
   HOOPAI_VERSION_CONVERSATIONS: version,
   HOOPAI_VERSION_OAUTH: version,
+  HOOPAI_VERSION_LOCATIONS: version,
   HOOPAI_RATE_LIMIT_PER_10S: positiveInt(100),
   HOOPAI_RATE_LIMIT_DAILY: positiveInt(200_000),
 
@@ -247,6 +252,7 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       contacts: env.HOOPAI_VERSION_CONTACTS,
       conversations: env.HOOPAI_VERSION_CONVERSATIONS,
       oauth: env.HOOPAI_VERSION_OAUTH,
+      locations: env.HOOPAI_VERSION_LOCATIONS,
     },
     rateLimitPer10s: env.HOOPAI_RATE_LIMIT_PER_10S,
     rateLimitDaily: env.HOOPAI_RATE_LIMIT_DAILY,
@@ -271,8 +277,8 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
   }
 
   const privateKeys = parsePrivateKeys(env.HOOPAI_PRIVATE_INTEGRATION_KEYS, problems);
-  const oauthLocations = list(env.HOOPAI_OAUTH_LOCATIONS);
-  let oauth: (HoopaiOAuthAppConfig & { locationIds: string[] }) | undefined;
+  const { locationIds: oauthLocations, companies } = parseOAuthLocations(env.HOOPAI_OAUTH_LOCATIONS, problems);
+  let oauth: (HoopaiOAuthAppConfig & { locationIds: string[]; companies: Record<string, string> }) | undefined;
   if (oauthLocations.length > 0 || env.HOOPAI_OAUTH_CLIENT_ID) {
     const required = ['HOOPAI_OAUTH_CLIENT_ID', 'HOOPAI_OAUTH_CLIENT_SECRET', 'HOOPAI_OAUTH_REDIRECT_URI'] as const;
     for (const name of required) {
@@ -291,6 +297,7 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       scopes: list(env.HOOPAI_OAUTH_SCOPES ?? 'contacts.readonly contacts.write conversations.readonly conversations.write conversations/message.readonly conversations/message.write locations.readonly'),
       consentUrl: env.HOOPAI_OAUTH_CONSENT_URL,
       locationIds: oauthLocations,
+      companies,
     };
   }
   if (Object.keys(privateKeys).length === 0 && !oauth) {
@@ -314,6 +321,26 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
 function credentialedLocations(hoopai: GatewayConfig['hoopai']): string[] {
   if (hoopai.sandbox) return [];
   return [...Object.keys(hoopai.privateKeys), ...(hoopai.oauth?.locationIds ?? [])];
+}
+
+/**
+ * `locationId` or `locationId:companyId` entries, comma- or space-separated. With a company,
+ * a location that has no install of its own gets tokens minted from that agency's install.
+ */
+function parseOAuthLocations(raw: string | undefined, problems: string[]): { locationIds: string[]; companies: Record<string, string> } {
+  const locationIds: string[] = [];
+  const companies: Record<string, string> = {};
+  for (const [index, entry] of list(raw).entries()) {
+    const [locationId = '', companyId, ...rest] = entry.split(':');
+    if (!locationId || companyId === '' || rest.length > 0) {
+      problems.push(`HOOPAI_OAUTH_LOCATIONS: entry ${index + 1} is not locationId or locationId:companyId`);
+      continue;
+    }
+    if (locationIds.includes(locationId)) problems.push(`HOOPAI_OAUTH_LOCATIONS: location ${locationId} is listed twice`);
+    locationIds.push(locationId);
+    if (companyId) companies[locationId] = companyId;
+  }
+  return { locationIds, companies };
 }
 
 /** `locationId:key,locationId:key` → map. Never echoes a key back in an error. */

@@ -15,8 +15,6 @@ import { type CallOptions, RequestCallMeter } from './upstream/index';
 export interface GatewayServices {
   /** `test` or `live`, from the Hoopr credentials; the catalog cache holds one of them. */
   catalogMode: 'test' | 'live';
-  /** Display names of HoopAI locations where known (the sandbox knows all of its own). */
-  locationNames: Readonly<Record<string, string>>;
   /** The Hoopr catalog through its shared cache. */
   catalog: CachedCatalog;
   /** HoopAI through its per-location cache. */

@@ -15,7 +15,6 @@ import type { SharedRedis } from './upstream/redis/connection';
 
 export interface ServicesOptions {
   catalogMode: GatewayServices['catalogMode'];
-  locationNames?: GatewayServices['locationNames'];
   caches?: Partial<CacheSettings>;
   /** Settle time and wait of idempotent writes; defaults in src/idempotency-config.ts. */
   idempotency?: Partial<IdempotencySettings>;
@@ -50,7 +49,6 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
   followRemoteChanges(crmCache, events, options.logger);
   return {
     catalogMode: options.catalogMode,
-    locationNames: options.locationNames ?? {},
     catalog: new CachedCatalog(
       upstreams.hoopr,
       new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock, observer }),

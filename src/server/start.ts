@@ -110,7 +110,6 @@ export async function startGateway(
   }
   const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
-    locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     idempotency: config.idempotency,
     shared,

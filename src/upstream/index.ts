@@ -11,6 +11,7 @@ import { UpstreamHealth } from './health';
 import { LocationTokens } from './hoopai/location-tokens';
 import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
+import { isScopeRefusal } from './hoopai/refusals';
 import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
@@ -134,9 +135,10 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
   }
   const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
-    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter, isScopeRefusal),
     versions,
     secrets,
+    (locationId) => (hoopaiOAuth?.isOAuthLocation(locationId) ? hoopaiOAuth.installUrl(locationId) : undefined),
   );
 
   const breakerCooldownMs = { ...DEFAULT_BREAKER_TUNING, ...options.breaker }.cooldownMs;

@@ -12,6 +12,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, OAuthTokenRegistry } from './oauth/token-regi
 import { SlidingWindowRateLimiter } from './rate-limit';
 import { registerContactRoutes } from './routes/contacts';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerLocationRoutes } from './routes/locations';
 import { webhookControlRoutes } from './webhooks/control-routes';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { webhookSigningKeys } from './webhooks/keys';
@@ -74,10 +75,11 @@ export async function startHoopaiSandbox(options: HoopaiSandboxOptions = {}): Pr
   const router = new Router();
   registerContactRoutes(router, world, store);
   registerConversationRoutes(router, world, store);
-  registerOAuthRoutes(router, { ctl, registry, locations });
+  registerLocationRoutes(router, registry);
+  registerOAuthRoutes(router, { ctl, registry, locations, webhooks: dispatcher, now });
   const gate = createApiGate({ ctl, registry, limiter });
   const webhookControl = webhookControlRoutes({ world, store, keys });
-  const oauthControl = oauthControlRoutes(locations);
+  const oauthControl = oauthControlRoutes({ locations, registry, webhooks: dispatcher });
 
   const server = createSandboxServer({
     name: 'hoopai',

@@ -16,7 +16,7 @@ import type { CallOptions } from '../http/call-scope';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { CrmCache } from './crm-cache';
 import { findCreatedContact, findSentMessage } from './lost-writes';
-import { type CrmContact, type CrmConversation, toCrmContact, toCrmConversation } from './records';
+import { type CrmContact, type CrmConversation, type CrmLocation, toCrmContact, toCrmConversation, toCrmLocation } from './records';
 
 /**
  * HoopAI contact and conversation reads through the shared CRM cache, and the writes that
@@ -49,6 +49,20 @@ export class CachedCrm {
   /** A page of one conversation's messages, newest first. */
   getMessages(locationId: string, conversationId: string, params: MessageListParams, options: CallOptions): Promise<MessagePage> {
     return this.client.getMessages(locationId, conversationId, params, options);
+  }
+
+  /**
+   * The location (sub-account) with its name, from `GET /locations/:id` with the location's
+   * own credentials; cached for minutes, since a name rarely changes and nothing announces it.
+   */
+  async location(locationId: string, options: CallOptions): Promise<CrmLocation> {
+    const cached = this.cache.location(locationId);
+    if (cached) return cached;
+    const readSince = this.cache.mark();
+    const location = toCrmLocation(await this.client.getLocation(locationId, options));
+    if (location.id !== locationId) throw new NotFoundError(`HoopAI answered another location for ${locationId}`, { upstream: 'hoopai' });
+    this.cache.putLocation(location, readSince);
+    return location;
   }
 
   /** One result per id, in order: the contact, or an UpstreamError (NOT_FOUND for a miss). */

@@ -1,3 +1,4 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import type { SandboxRequest } from '../../common/types';
 import { assertLocationAccess } from '../world';
@@ -8,6 +9,8 @@ import { locationData } from '../data/location-data';
 import type { HoopaiStore } from '../data/store';
 import { parseInput, queryObject } from '../data/validation';
 import { z } from 'zod';
+
+const READ = apiRoute('contacts', 'contacts.readonly');
 
 /** `POST /contacts/search` and the deprecated `GET /contacts/` it replaces. */
 export function registerContactSearchRoutes(router: Router, store: HoopaiStore): void {
@@ -24,7 +27,7 @@ export function registerContactSearchRoutes(router: Router, store: HoopaiStore):
         traceId: crypto.randomUUID(),
       },
     };
-  });
+  }, READ);
 
   // Get Duplicate Contact: the location's contact with this email (first) or phone, as
   // HoopAI's duplicate rule sees it; `{contact: null}` when there is none.
@@ -33,14 +36,14 @@ export function registerContactSearchRoutes(router: Router, store: HoopaiStore):
     assertLocationAccess(req, query.locationId);
     const found = store.duplicateOf(query.locationId, query.email, query.number);
     return { status: 200, body: { contact: found ? toContact(found.contact) : null } };
-  });
+  }, READ);
 
   router.get('/contacts/', (req) => {
     const query = parseInput(listQuery, queryObject(req.query));
     assertLocationAccess(req, query.locationId);
     const page = listContacts(locationData(store, query.locationId).contacts.values(), query);
     return { status: 200, body: { contacts: page.contacts.map(toListContact), meta: listMeta(req, query, page) } };
-  });
+  }, READ);
 }
 
 /**
