@@ -31,6 +31,9 @@ export const ErrorCode = {
   PERSISTED_DOCUMENT_NOT_FOUND: 'PERSISTED_DOCUMENT_NOT_FOUND',
   PERSISTED_DOCUMENTS_ONLY: 'PERSISTED_DOCUMENTS_ONLY',
   CSRF_REFUSED: 'CSRF_REFUSED',
+  // The last event of a subscription the gateway ended (GraphQL over SSE).
+  SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
+  SHUTTING_DOWN: 'SHUTTING_DOWN',
   // Anything unexpected: masked by yoga ("Unexpected error."), details only in the log.
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

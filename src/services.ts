@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { type CacheSettings, DEFAULT_CACHE_SETTINGS } from './cache-settings';
 import type { GatewayServices } from './context';
+import { DEFAULT_REQUEST_LIMITS } from './request-limits';
 import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
 import { CachedCrm, CrmCache, IdempotencyStore } from './upstream/crm-cache/index';
 import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
+import { LiveSubscriptions } from './upstream/events/live-subscriptions';
 import { MemoryEventBus } from './upstream/events/memory-event-bus';
 import { RedisEventBus } from './upstream/events/redis-event-bus';
 import { NO_OBSERVER, type UpstreamObserver, type Upstreams } from './upstream/index';
@@ -28,6 +30,8 @@ export interface ServicesOptions {
   logger?: Logger;
   /** Told of every cache lookup and eviction (metrics). Default: `NO_OBSERVER`. */
   observer?: UpstreamObserver;
+  /** Events one caller subscription may hold before it is ended as too slow (default 256). */
+  subscriptionBufferEvents?: number;
 }
 
 /**
@@ -56,6 +60,7 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
     idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
     pageLimits: createListPageLimits(),
     events,
+    subscriptions: new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents),
   };
 }
 

@@ -112,6 +112,7 @@ export async function startGateway(
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
+    subscriptionBufferEvents: config.limits.subscriptionBufferEvents,
     shared,
     logger,
     observer,

@@ -27,6 +27,7 @@ import { useHealth, type ReadinessCheck } from './plugins/use-health';
 import { useMetrics } from './plugins/use-metrics';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
+import { useSubscriptionEvents } from './plugins/use-subscription-events';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
 import { useValidationRules } from './plugins/use-validation-rules';
 import { useVaryOrigin } from './plugins/use-vary-origin';
@@ -77,6 +78,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   // document's size and shape while it is parsed and validated; then its cost in upstream
   // calls before it runs.
   const observability = options.observability;
+  // One budget per caller, spent by queries and by subscriptions' events alike.
+  const budget = new CallerBudget(limits.callerCallsPerMinute);
   const plugins: Plugin[] = [
     // First: every request's id and observation, which the metrics and traces read.
     useAccessLog({ logger: options.structuredLogger, graphqlEndpoint, callerOf: (request) => authentication.viewerOf(request)?.name }),
@@ -89,7 +92,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     useCsrfPrevention(graphqlEndpoint),
     authentication.plugin,
     ...useDocumentLimits(limits),
-    useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget: new CallerBudget(limits.callerCallsPerMinute), logger: options.structuredLogger }),
+    useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget, logger: options.structuredLogger }),
+    useSubscriptionEvents({ limits, budget, logger: options.structuredLogger }),
     useRequestAbortLog(options.structuredLogger),
   ];
   // Answers vary by Origin when some origin is granted.

@@ -1,4 +1,5 @@
-export type { EventBus, PublishOutcome, SubscribeOptions } from './event-bus';
+export type { EventBus, EventSubscription, PublishOutcome, SubscribeOptions } from './event-bus';
+export { LiveSubscriptions, type LiveSubscriptionsSnapshot } from './live-subscriptions';
 export {
   EVENT_KINDS,
   locationTopic,

@@ -1,0 +1,47 @@
+import { LRUCache } from 'lru-cache';
+import { builder } from '../../../builder';
+import { ErrorCode, gatewayError } from '../../../errors';
+import type { MessageAdded, ReceivedEvent } from '../../../upstream/events/index';
+import { MAX_LOCATION_ID_LENGTH, checkLength } from '../../argument-limits';
+import { decodeLocatedId, locatedPayload } from '../ids';
+import { messageLoader } from '../message-lookup';
+import { nullWhenMissing } from '../node-loading';
+import { MessageRef } from '../refs';
+import { subscribeToLocation } from './location-stream';
+
+/**
+ * Message ids one subscription remembers to deliver each message once: a message sent
+ * through the gateway is announced by the send itself and again by HoopAI's webhook for
+ * it, seconds later, possibly through another instance.
+ */
+const REMEMBERED_MESSAGE_IDS = 1_000;
+
+builder.subscriptionField('messageReceived', (t) =>
+  t.field({
+    type: MessageRef,
+    nullable: true,
+    description:
+      'Every new message of a location, received (inbound) or sent (outbound, through this API or elsewhere), from the moment of subscribing; each message once. Null when the message could not be read (its error says why); the subscription goes on. FORBIDDEN for a location the caller may not use.',
+    args: {
+      locationId: t.arg.id({ required: true, description: 'The HoopAI location whose messages to follow.' }),
+      conversationId: t.arg.id({ required: false, description: "Only this conversation's messages (a Conversation id of the same location, as this API returned it)." }),
+    },
+    subscribe: (_root, args, ctx) => {
+      checkLength('locationId', String(args.locationId), MAX_LOCATION_ID_LENGTH);
+      const conversation = args.conversationId == null ? undefined : decodeLocatedId('Conversation', String(args.conversationId), 'conversationId');
+      if (conversation && conversation.locationId !== String(args.locationId)) {
+        throw gatewayError(ErrorCode.BAD_USER_INPUT, '`conversationId` must be a conversation of the location `locationId` names.');
+      }
+      const seen = new LRUCache<string, true>({ max: REMEMBERED_MESSAGE_IDS });
+      return subscribeToLocation(ctx, String(args.locationId), 'message', (event) => {
+        // A message that cannot be named can be neither read nor told apart from its repeat.
+        if (event.messageId === null || seen.has(event.messageId)) return false;
+        if (conversation && event.conversationId !== conversation.rawId) return false;
+        seen.set(event.messageId, true);
+        return true;
+      });
+    },
+    resolve: (event: ReceivedEvent<MessageAdded>, _args, ctx) =>
+      nullWhenMissing(messageLoader(ctx).load(locatedPayload(event.locationId, event.conversationId, event.messageId!))),
+  }),
+);
