@@ -3,6 +3,7 @@ export {
   EVENT_KINDS,
   locationTopic,
   topicOf,
+  type AppChange,
   type ContactChange,
   type ConversationChange,
   type EventKind,
