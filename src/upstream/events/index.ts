@@ -4,6 +4,7 @@ export {
   EVENT_KINDS,
   locationTopic,
   topicOf,
+  type AppChange,
   type ContactChange,
   type ConversationChange,
   type EventKind,
