@@ -12,8 +12,11 @@ const MESSAGES = `subscription($loc: ID!, $conv: ID) {
   messageReceived(locationId: $loc, conversationId: $conv) { rawId body direction conversation { rawId } contact { rawId name } }
 }`;
 
+/** Small, so a subscriber that stops reading overflows it after its socket's buffers are full. */
+const BUFFER_EVENTS = 32;
+
 describe('subscriptions over GraphQL over SSE', () => {
-  const harness = useSandboxGateway();
+  const harness = useSandboxGateway({ SUBSCRIPTION_BUFFER_EVENTS: String(BUFFER_EVENTS) });
 
   async function firstContact(locationId: string): Promise<{ id: string; rawId: string; name: string }> {
     const body = await harness.ask('query($loc: ID!) { contacts(locationId: $loc, first: 1) { edges { node { id rawId name } } } }', { loc: locationId });
@@ -106,5 +109,148 @@ describe('subscriptions over GraphQL over SSE', () => {
     expect(refused.events[0]!.data.data ?? null).toBeNull();
     expect(harness.gateway.services.subscriptions.snapshot().open).toBe(0);
     expect(await harness.upstreamCalls()).toEqual(before);
+  });
+
+  it('delivers a message sent through the gateway once, though the send and its webhook both announce it', async () => {
+    const contact = await firstContact(ACME);
+    const subscription = await subscribe(MESSAGES, { loc: ACME });
+    try {
+      const sent = await harness.ask(
+        'mutation($id: ID!) { sendMessage(input: { contactId: $id, channel: SMS, message: "on its way" }) { ... on SendMessagePayload { sentMessage { rawId } conversation { id rawId } } } }',
+        { id: contact.id },
+      );
+      const { sentMessage, conversation } = sent.data.sendMessage;
+      const first = await dataOf(subscription, 0);
+      expect(first.data.messageReceived).toMatchObject({ rawId: sentMessage.rawId, body: 'on its way', direction: 'OUTBOUND' });
+      // HoopAI's OutboundMessage webhook for the same message, as the receiver announces it.
+      await harness.gateway.services.events.publish(`location:${ACME}:message`, {
+        kind: 'message',
+        direction: 'outbound',
+        locationId: ACME,
+        messageId: sentMessage.rawId,
+        conversationId: conversation.rawId,
+        contactId: contact.rawId,
+        at: Date.now(),
+      });
+      // A later message: when it arrives, a repeat of the first would have arrived before it.
+      const later = await inboundMessage(ACME, contact.rawId, 'thanks!');
+      expect((await dataOf(subscription, 1)).data.messageReceived).toMatchObject({ rawId: later.messageId, body: 'thanks!' });
+      expect(subscription.events.map((event) => event.data.data.messageReceived.rawId)).toEqual([sentMessage.rawId, later.messageId]);
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it("follows one conversation when asked, a location's conversations and its contacts, each event read fresh", async () => {
+    const contact = await firstContact(ACME);
+    const other = (await harness.ask('query($loc: ID!) { contacts(locationId: $loc, first: 2) { edges { node { rawId } } } }', { loc: ACME })).data.contacts.edges[1].node;
+    const first = await inboundMessage(ACME, contact.rawId, 'first');
+    const conversationId = (await harness.ask('query($loc: ID!) { conversations(locationId: $loc, first: 1) { edges { node { id rawId } } } }', { loc: ACME })).data
+      .conversations.edges[0].node;
+    expect(conversationId.rawId).toBe(first.conversationId);
+
+    const oneConversation = await subscribe(MESSAGES, { loc: ACME, conv: conversationId.id });
+    const conversations = await subscribe('subscription($loc: ID!) { conversationUpdated(locationId: $loc) { rawId lastMessageBody contact { rawId } } }', { loc: ACME });
+    const contacts = await subscribe('subscription($loc: ID!) { contactChanged(locationId: $loc) { kind contactId contact { firstName } } }', { loc: ACME });
+    try {
+      await inboundMessage(ACME, other.rawId, 'elsewhere');
+      await inboundMessage(ACME, contact.rawId, 'here');
+      expect((await dataOf(oneConversation, 0)).data.messageReceived.body).toBe('here');
+      expect(oneConversation.events).toHaveLength(1);
+
+      const send = (message: string) =>
+        harness.ask('mutation($id: ID!, $m: String!) { sendMessage(input: { contactId: $id, channel: SMS, message: $m }) { __typename } }', { id: contact.id, m: message });
+      await send('one');
+      expect((await dataOf(conversations, 0)).data.conversationUpdated).toEqual({ rawId: first.conversationId, lastMessageBody: 'one', contact: { rawId: contact.rawId } });
+      await send('two');
+      // The second event is read again, not served from what the first one loaded.
+      expect((await dataOf(conversations, 1)).data.conversationUpdated.lastMessageBody).toBe('two');
+
+      const rename = (name: string) => harness.ask('mutation($id: ID!, $n: String!) { updateContact(input: { id: $id, firstName: $n }) { __typename } }', { id: contact.id, n: name });
+      await rename('Renamed');
+      await rename('Again');
+      await harness.ask('mutation($id: ID!) { deleteContact(input: { id: $id }) { __typename } }', { id: contact.id });
+      const changes = await Promise.all([0, 1, 2].map((index) => dataOf(contacts, index)));
+      expect(changes.map((change) => change.data.contactChanged)).toEqual([
+        { kind: 'UPDATED', contactId: contact.id, contact: { firstName: 'Renamed' } },
+        { kind: 'UPDATED', contactId: contact.id, contact: { firstName: 'Again' } },
+        { kind: 'DELETED', contactId: contact.id, contact: null },
+      ]);
+      // A deletion costs nothing to tell.
+      expect(changes[2].extensions.cost.calls).toBe(0);
+    } finally {
+      oneConversation.close();
+      conversations.close();
+      contacts.close();
+    }
+  });
+
+  it("charges each event's upstream calls to the caller's budget per minute, as a query's", async () => {
+    const contact = await firstContact(ACME);
+    const subscription = await subscribe(MESSAGES, { loc: ACME }, ACME_KEY);
+    try {
+      const budgetOf = async () => ((await harness.ask('{ viewer { name } }', {}, ACME_KEY)) as any).extensions.cost.callerBudget.remaining as number;
+      const before = await budgetOf();
+      await inboundMessage(ACME, contact.rawId, 'charged');
+      const event = await dataOf(subscription, 0);
+      expect(event.extensions.cost.calls).toBeGreaterThan(0);
+      expect(await budgetOf()).toBe(before - event.extensions.cost.calls);
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it('ends the subscription of a subscriber that stops reading, with SUBSCRIBER_TOO_SLOW, holding at most its buffer meanwhile; one that reads gets every event', async () => {
+    const contact = await firstContact(ACME);
+    const query = 'subscription($loc: ID!) { contactChanged(locationId: $loc) { kind contactId } }';
+    const slow = await subscribe(query, { loc: ACME });
+    const reading = await subscribe(query, { loc: ACME });
+    const registry = harness.gateway.services.subscriptions;
+    const endedBefore = registry.snapshot().endedTooSlow;
+    slow.pause();
+    let published = 0;
+    let mostBuffered = 0;
+    // Small bursts, each given a turn of the event loop: a subscriber that reads keeps up;
+    // one that does not fills its socket's buffers, then its subscription's own.
+    while (registry.snapshot().endedTooSlow === endedBefore && published < 100_000) {
+      for (let i = 0; i < 8; i++, published++) {
+        await harness.gateway.services.events.publish(`location:${ACME}:contact`, { kind: 'contact', change: 'updated', locationId: ACME, contactId: contact.rawId, at: Date.now() });
+      }
+      mostBuffered = Math.max(mostBuffered, registry.snapshot().mostBuffered);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(registry.snapshot().endedTooSlow).toBe(endedBefore + 1);
+    expect(mostBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
+    // Ended: the slow one is no longer subscribed and holds nothing; the reading one goes on.
+    expect(registry.snapshot()).toMatchObject({ open: 1 });
+    await reading.event(published - 1, 30_000);
+    expect(reading.events.every((event) => event.data.data.contactChanged.kind === 'UPDATED')).toBe(true);
+
+    slow.resume();
+    await slow.ended;
+    const last = slow.events.at(-1)!;
+    const reason = slow.events.at(-2)!;
+    expect(last.event).toBe('complete');
+    expect(reason.data.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBSCRIBER_TOO_SLOW', bufferSize: BUFFER_EVENTS }) })]);
+    const delivered = slow.events.filter((event) => event.data?.data?.contactChanged).length;
+    expect(delivered).toBeGreaterThan(BUFFER_EVENTS);
+    expect(delivered).toBeLessThan(published);
+    console.info(`slow subscriber: ${published} events published; the reading one got all, the paused one ${delivered} (its socket's buffers) before it was ended`);
+    reading.close();
+  }, 120_000);
+
+  it('ends every open stream with SHUTTING_DOWN when the gateway shuts down', async () => {
+    const subscription = await subscribe('subscription($loc: ID!) { contactChanged(locationId: $loc) { kind } }', { loc: ACME });
+    const { startSandboxGateway } = await import('./helpers/gateway');
+    const own = await startSandboxGateway();
+    const ownSubscription = await subscribeSse(own.graphqlUrl, 'subscription($loc: ID!) { conversationUpdated(locationId: $loc) { rawId } }', { variables: { loc: ACME } });
+    expect(own.services.subscriptions.snapshot().open).toBe(1);
+    await own.close(1_000);
+    await ownSubscription.ended;
+    expect(ownSubscription.comments).toContain('the gateway is shutting down; subscribe again');
+    expect(ownSubscription.events.map((event) => event.event)).toEqual(['next', 'complete']);
+    expect(ownSubscription.events[0]!.data.errors[0].extensions.code).toBe('SHUTTING_DOWN');
+    expect(own.services.subscriptions.snapshot().open).toBe(0);
+    subscription.close();
   });
 });

@@ -30,10 +30,11 @@ export function subscribeToLocation<K extends EventKind>(
       tooSlow = true;
       registry.endedTooSlow();
       // Ends at once: what it held is released now, not when the subscriber next reads.
+      forget();
       void source.return();
     },
   });
-  const forget = registry.track(source);
+  const forget: () => void = registry.track(source);
   return {
     async next() {
       for (;;) {
