@@ -34,6 +34,11 @@ export const ErrorCode = {
   // The last event of a subscription the gateway ended (GraphQL over SSE).
   SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
+  // Refusals of POST /webhooks/hoopai (HoopAI's deliveries; REQUEST_ENTITY_TOO_LARGE too).
+  WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',
+  WEBHOOK_STALE: 'WEBHOOK_STALE',
+  WEBHOOK_MALFORMED: 'WEBHOOK_MALFORMED',
+  WEBHOOK_QUEUE_FULL: 'WEBHOOK_QUEUE_FULL',
   // Anything unexpected: masked by yoga ("Unexpected error."), details only in the log.
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

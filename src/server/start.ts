@@ -8,6 +8,7 @@ import { createServices, type ServicesOptions } from '../services';
 import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
 import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
+import { followAppInstalls } from '../upstream/hoopai/follow-app-installs';
 import { createUpstreams, type Upstreams, type UpstreamsOptions } from '../upstream/index';
 import { SharedRedis } from '../upstream/redis/connection';
 import { knownSecrets } from '../logger';
@@ -18,6 +19,7 @@ import { upstreamOptionsFrom } from './upstream-options';
 import { upstreamReadiness } from './upstream-readiness';
 import { createGateway, type Gateway } from './yoga';
 import { yogaLogger } from './yoga-logger';
+import { createHoopaiWebhooks, type HoopaiWebhooks } from './webhooks/index';
 
 export interface RunningGateway {
   url: string;
@@ -28,6 +30,8 @@ export interface RunningGateway {
   upstreams: Upstreams;
   /** What every request shares: the catalog and CRM behind their caches, and the stores. */
   services: GatewayServices;
+  /** `POST /webhooks/hoopai`: the receiver and its queue. */
+  webhooks: HoopaiWebhooks;
   /** Metrics and traces; `metricsUrl` is set when `/metrics` has a listener of its own (METRICS_PORT). */
   observability: GatewayObservability;
   metricsUrl?: string;
@@ -118,6 +122,23 @@ export async function startGateway(
     observer,
     ...overrides.services,
   });
+  const stopFollowingInstalls = upstreams.hoopaiInstalls && followAppInstalls(upstreams.hoopaiInstalls, services.events, logger);
+  let webhooks: HoopaiWebhooks;
+  try {
+    webhooks = await createHoopaiWebhooks({
+      config: config.webhooks,
+      // In sandbox mode the sandbox signs with keys of its own, served on its control plane.
+      sandboxUrl: config.hoopai.sandbox ? hoopaiUrl : undefined,
+      services,
+      installs: upstreams.hoopaiInstalls,
+      shared,
+      onDelivery: (type, outcome) => observability.metrics.webhookDeliveries.inc({ type, outcome }),
+      logger,
+    });
+  } catch (error) {
+    await Promise.allSettled([upstreams.close(), services.events.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
+    throw error;
+  }
   const drain = new Drain();
   const yoga = createGateway({
     services,
@@ -134,6 +155,7 @@ export async function startGateway(
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,
     observability,
+    webhooks: webhooks.receiver,
   });
   if (config.trustedDocuments) {
     const { path, documents, only } = config.trustedDocuments;
@@ -168,6 +190,10 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
+  // `npm start`: the sandbox this process runs delivers its webhooks here unless told otherwise.
+  if (sandboxes.hoopai && config.hoopai.sandbox && !config.hoopai.webhookUrl) {
+    sandboxes.hoopai.setWebhookUrl(`${url}/webhooks/hoopai`);
+  }
   let shutdown: Promise<void> | undefined;
 
   return {
@@ -178,6 +204,7 @@ export async function startGateway(
     sandboxes,
     upstreams,
     services,
+    webhooks,
     observability,
     metricsUrl: metricsServer?.url,
     drain,
@@ -205,6 +232,9 @@ export async function startGateway(
         const left = Math.max(0, drainStarted + drainMs - Date.now());
         await Promise.race([upstreams.close(), new Promise((resolve) => setTimeout(resolve, left).unref())]);
         await metricsServer?.close();
+        // Deliveries already acknowledged are processed before their events' channel closes.
+        await webhooks.close();
+        stopFollowingInstalls?.();
         await services.events.close();
         await shared?.close();
         await stopSandboxes();

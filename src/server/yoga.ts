@@ -24,6 +24,7 @@ import { useDrain } from './plugins/use-drain';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
+import { useHoopaiWebhooks } from './plugins/use-hoopai-webhooks';
 import { useMetrics } from './plugins/use-metrics';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
@@ -34,6 +35,7 @@ import { useVaryOrigin } from './plugins/use-vary-origin';
 import { useTracing } from './plugins/use-tracing';
 import { useTrustedDocuments } from './plugins/use-trusted-documents';
 import type { TrustedDocumentsConfig } from './trusted-documents-config';
+import type { WebhookReceiver } from './webhooks/webhook-receiver';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -61,6 +63,8 @@ export interface GatewayOptions {
   trustedDocuments?: TrustedDocumentsConfig;
   /** Metrics and traces (src/server/observability); without, requests still get ids and access lines. */
   observability?: GatewayObservability;
+  /** `POST /webhooks/hoopai` (src/server/webhooks); not served when omitted. */
+  webhooks?: WebhookReceiver;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -86,6 +90,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(observability ? [useMetrics(observability)] : []),
     ...(observability?.tracing ? [useTracing(observability.tracing, graphqlEndpoint)] : []),
     useHealth({ checks: options.readiness, draining: () => options.drain?.draining === true }),
+    // Signed deliveries, authenticated by their signature: answered before any caller or document check.
+    ...(options.webhooks ? [useHoopaiWebhooks(options.webhooks)] : []),
     useErrorCodes(),
     useValidationRules(schemaValidationRules),
     // Browser callers: no simple (preflight-free) request runs.

@@ -108,6 +108,13 @@ export class GatewayMetrics {
     ['cache', 'reason'],
   );
 
+  // HoopAI webhooks (POST /webhooks/hoopai).
+  readonly webhookDeliveries = this.#counter(
+    'gateway_webhook_deliveries_total',
+    'HoopAI webhook deliveries by event type (known types, "other", or "unknown" when refused before the body was read) and outcome (accepted, replay, bad_signature, stale, too_large, queue_full, malformed)',
+    ['type', 'outcome'],
+  );
+
   /** With Node's default metrics too (process_*, nodejs_*). */
   constructor() {
     collectDefaultMetrics({ register: this.registry });
