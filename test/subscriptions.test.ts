@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningGateway } from '../src/server/start';
+import { graphql, startSandboxGateway } from './helpers/gateway';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
 import { type SseSubscription, subscribeSse } from './helpers/sse';
+import { sandboxControl } from './helpers/upstream-sandbox-control';
 
 const ACME = 've9EPM428h8vShlRW1KT';
 const BEATLINE = 'kZ3mQ7rT1wX5yB9nC2dF';
@@ -272,7 +275,6 @@ describe('subscriptions over GraphQL over SSE', () => {
 
   it('ends every open stream with SHUTTING_DOWN when the gateway shuts down', async () => {
     const subscription = await subscribe('subscription($loc: ID!) { contactChanged(locationId: $loc) { kind } }', { loc: ACME });
-    const { startSandboxGateway } = await import('./helpers/gateway');
     const own = await startSandboxGateway();
     const ownSubscription = await subscribeSse(own.graphqlUrl, 'subscription($loc: ID!) { conversationUpdated(locationId: $loc) { rawId } }', { variables: { loc: ACME } });
     expect(own.services.subscriptions.snapshot().open).toBe(1);
@@ -283,5 +285,75 @@ describe('subscriptions over GraphQL over SSE', () => {
     expect(ownSubscription.events[0]!.data.errors[0].extensions.code).toBe('SHUTTING_DOWN');
     expect(own.services.subscriptions.snapshot().open).toBe(0);
     subscription.close();
+  });
+});
+
+describe('subscriptions on a gateway with a small caller budget', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startSandboxGateway({ CALLER_UPSTREAM_CALLS_PER_MINUTE: '10', MAX_UPSTREAM_CALLS_PER_REQUEST: '10' });
+  });
+  afterAll(() => gateway?.close(1_000));
+
+  async function contactOf(locationId: string, key: string): Promise<string> {
+    const { body } = await graphql<any>(gateway.graphqlUrl, 'query($loc: ID!) { contacts(locationId: $loc, first: 1) { edges { node { rawId } } } }', { key, variables: { loc: locationId } });
+    return body.data.contacts.edges[0].node.rawId;
+  }
+  async function inbound(locationId: string, contactId: string, body: string): Promise<string> {
+    const response = await fetch(`${gateway.sandboxes.hoopai!.url}/__sandbox/inbound-message`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ locationId, contactId, body }),
+    });
+    return ((await response.json()) as { messageId: string }).messageId;
+  }
+
+  it('answers an event that arrives while the budget is spent with CALLER_BUDGET_EXHAUSTED, and goes on', async () => {
+    // A caller of its own: its minute starts full (10 calls).
+    const key = `sandbox-key-${ACME}`;
+    const contact = await contactOf(ACME, key);
+    const subscription = await subscribeSse(gateway.graphqlUrl, MESSAGES, { key, variables: { loc: ACME } });
+    try {
+      // The contacts page cost 1; the first event reserves its 8, makes 3: 6 left, fewer than the next event's 8.
+      await inbound(ACME, contact, 'first');
+      const first = (await subscription.event(0)).data;
+      expect(first.errors).toBeUndefined();
+      expect(first.extensions.cost).toMatchObject({ estimatedCalls: 8, calls: 3, callerBudget: { perMinute: 10, remaining: 6 } });
+      const calls = await sandboxControl(gateway.sandboxes.hoopai!.url).stats();
+
+      await inbound(ACME, contact, 'second');
+      const second = (await subscription.event(1)).data;
+      expect(second.data ?? null).toBeNull();
+      expect(second.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'CALLER_BUDGET_EXHAUSTED', retryAfterMs: expect.any(Number) }) })]);
+      // Nothing was called for it, and the subscription is still open.
+      expect((await sandboxControl(gateway.sandboxes.hoopai!.url).stats()).requests['GET /conversations/:conversationId/messages']).toBe(
+        calls.requests['GET /conversations/:conversationId/messages'],
+      );
+      expect(gateway.services.subscriptions.snapshot().open).toBe(1);
+      expect(subscription.events.every((event) => event.event === 'next')).toBe(true);
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it('answers an event whose message cannot be read (HoopAI failing) with null and the error, and goes on', async () => {
+    const key = `sandbox-key-${BEATLINE}`;
+    const contact = await contactOf(BEATLINE, key);
+    const subscription = await subscribeSse(gateway.graphqlUrl, 'subscription($loc: ID!) { messageReceived(locationId: $loc) { body } }', {
+      key,
+      variables: { loc: BEATLINE },
+    });
+    const hoopai = sandboxControl(gateway.sandboxes.hoopai!.url);
+    try {
+      await hoopai.faults({ errorRate: 1, errorStatus: 503 });
+      await inbound(BEATLINE, contact, 'unreadable');
+      const failed = (await subscription.event(0, 30_000)).data;
+      expect(failed.data).toEqual({ messageReceived: null });
+      expect(failed.errors).toEqual([expect.objectContaining({ path: ['messageReceived'], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'hoopai' }) })]);
+      expect(gateway.services.subscriptions.snapshot().open).toBe(1);
+    } finally {
+      await hoopai.faults({});
+      subscription.close();
+    }
   });
 });
