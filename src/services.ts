@@ -32,6 +32,8 @@ export interface ServicesOptions {
   observer?: UpstreamObserver;
   /** Events one caller subscription may hold before it is ended as too slow (default 256). */
   subscriptionBufferEvents?: number;
+  /** Told each time a caller subscription is ended because its subscriber fell behind (metrics). */
+  onSubscriptionTooSlow?: () => void;
 }
 
 /**
@@ -60,7 +62,9 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
     idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
     pageLimits: createListPageLimits(),
     events,
-    subscriptions: new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents),
+    subscriptions: new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents, {
+      onEndedTooSlow: options.onSubscriptionTooSlow,
+    }),
   };
 }
 

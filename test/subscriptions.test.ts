@@ -257,6 +257,11 @@ describe('subscriptions over GraphQL over SSE', () => {
     expect(mostBuffered).toBeLessThanOrEqual(BUFFER_EVENTS);
     // Ended: the slow one is no longer subscribed and holds nothing; the reading one goes on.
     expect(registry.snapshot()).toMatchObject({ open: 1 });
+    // What an operator sees.
+    const metrics = await (await fetch(`${harness.gateway.url}/metrics`)).text();
+    expect(metrics).toContain('gateway_subscriptions_ended_total{reason="too_slow"} 1');
+    expect(metrics).toMatch(/^gateway_subscriptions_open 1$/m);
+    expect(Number(/^gateway_subscription_buffered_events (\d+)$/m.exec(metrics)?.[1])).toBeLessThanOrEqual(BUFFER_EVENTS);
     await reading.event(published - 1, 30_000);
     expect(reading.events.every((event) => event.data.data.contactChanged.kind === 'UPDATED')).toBe(true);
 

@@ -117,6 +117,7 @@ export async function startGateway(
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     subscriptionBufferEvents: config.limits.subscriptionBufferEvents,
+    onSubscriptionTooSlow: () => observability.metrics.subscriptionsEnded.inc({ reason: 'too_slow' }),
     shared,
     logger,
     observer,
@@ -139,6 +140,7 @@ export async function startGateway(
     await Promise.allSettled([upstreams.close(), services.events.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
     throw error;
   }
+  observability.metrics.observeSubscriptions(() => services.subscriptions.snapshot());
   const drain = new Drain();
   const yoga = createGateway({
     services,

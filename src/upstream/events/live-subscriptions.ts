@@ -21,8 +21,15 @@ export class LiveSubscriptions {
   readonly #open = new Set<EventSubscription<unknown>>();
   #endedTooSlow = 0;
 
-  constructor(readonly bufferSize: number) {
+  readonly #onEndedTooSlow: () => void;
+
+  /** `onEndedTooSlow` is told each time a subscription is ended for its slow subscriber (metrics). */
+  constructor(
+    readonly bufferSize: number,
+    options: { onEndedTooSlow?: () => void } = {},
+  ) {
     if (!(bufferSize >= 1)) throw new RangeError('a subscription holds at least one event');
+    this.#onEndedTooSlow = options.onEndedTooSlow ?? (() => undefined);
   }
 
   /** Counts `subscription` as open until the returned function runs. */
@@ -34,6 +41,7 @@ export class LiveSubscriptions {
   /** A subscription was ended because its subscriber did not keep up. */
   endedTooSlow(): void {
     this.#endedTooSlow += 1;
+    this.#onEndedTooSlow();
   }
 
   snapshot(): LiveSubscriptionsSnapshot {
