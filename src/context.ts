@@ -3,7 +3,7 @@ import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import type { ListPageLimits } from './schema/list-page-limits';
 import type { CachedCatalog } from './upstream/catalog-cache/index';
-import type { CachedCrm, IdempotencyStore } from './upstream/crm-cache/index';
+import type { CachedCrm, IdempotencyStore, NewMessages } from './upstream/crm-cache/index';
 import type { EventBus } from './upstream/events/event-bus';
 import type { LiveSubscriptions } from './upstream/events/live-subscriptions';
 import { type CallOptions, RequestCallMeter } from './upstream/index';
@@ -22,6 +22,8 @@ export interface GatewayServices {
   catalog: CachedCatalog;
   /** HoopAI through its per-location cache. */
   crm: CachedCrm;
+  /** Messages just announced, read once for every subscription that delivers them. */
+  newMessages: NewMessages;
   /** Idempotency keys of CRM writes. */
   idempotency: IdempotencyStore;
   /** What each paged upstream list serves, learned once and shared. */

@@ -4,7 +4,7 @@ import type { GatewayServices } from './context';
 import { DEFAULT_REQUEST_LIMITS } from './request-limits';
 import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
-import { CachedCrm, CrmCache, IdempotencyStore } from './upstream/crm-cache/index';
+import { CachedCrm, CrmCache, IdempotencyStore, NewMessages } from './upstream/crm-cache/index';
 import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
 import { LiveSubscriptions } from './upstream/events/live-subscriptions';
@@ -50,6 +50,7 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
   // (README, "Shared mode"): a cached read costs no Redis round trip and survives Redis being down.
   const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock, observer });
   followRemoteChanges(crmCache, events, options.logger);
+  const crm = new CachedCrm(upstreams.hoopai, crmCache, events, clock);
   return {
     catalogMode: options.catalogMode,
     locationNames: options.locationNames ?? {},
@@ -58,7 +59,8 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
       new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock, observer }),
       observer,
     ),
-    crm: new CachedCrm(upstreams.hoopai, crmCache, events, clock),
+    crm,
+    newMessages: new NewMessages(crm),
     idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
     pageLimits: createListPageLimits(),
     events,

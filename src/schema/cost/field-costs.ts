@@ -162,8 +162,9 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   },
 
   // Subscriptions (schema/crm/live/*): what ONE event may cost; each event is charged on its own.
-  // The new message is found in its conversation's newest page; the scan bounds a late one.
-  'Subscription.messageReceived': { calls: () => hoopai(CALLS_PER_MESSAGE_SCAN) },
+  // The new message is found in its conversation's newest page (shared by the instance's
+  // subscribers); one that is not there is scanned for further back, as `node` does.
+  'Subscription.messageReceived': { calls: () => hoopai(1 + CALLS_PER_MESSAGE_SCAN) },
   'Subscription.conversationUpdated': byId('hoopai'),
   // The event itself names the change; only its contact is read.
   'ContactChange.contact': byId('hoopai'),

@@ -3,6 +3,7 @@ import { builder } from '../../../builder';
 import { ErrorCode, gatewayError } from '../../../errors';
 import type { MessageAdded, ReceivedEvent } from '../../../upstream/events/index';
 import { MAX_LOCATION_ID_LENGTH, checkLength } from '../../argument-limits';
+import { callOptions, resolvingUpstream } from '../access';
 import { decodeLocatedId, locatedPayload } from '../ids';
 import { messageLoader } from '../message-lookup';
 import { nullWhenMissing } from '../node-loading';
@@ -42,6 +43,11 @@ builder.subscriptionField('messageReceived', (t) =>
       });
     },
     resolve: (event: ReceivedEvent<MessageAdded>, _args, ctx) =>
-      nullWhenMissing(messageLoader(ctx).load(locatedPayload(event.locationId, event.conversationId, event.messageId!))),
+      resolvingUpstream(async () => {
+        const { locationId, conversationId } = event;
+        const found = await ctx.services.newMessages.find(locationId, conversationId, event.messageId!, callOptions(ctx));
+        // Not among the newest (a burst came after it): looked for further back, as `node` does.
+        return found ?? nullWhenMissing(messageLoader(ctx).load(locatedPayload(locationId, conversationId, event.messageId!)));
+      }),
   }),
 );
