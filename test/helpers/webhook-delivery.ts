@@ -48,7 +48,7 @@ export interface DeliveryAnswer {
 }
 
 export async function deliver(gatewayUrl: string, delivery: Delivery): Promise<DeliveryAnswer> {
-  const response = await fetch(`${gatewayUrl}/webhooks/hoopai`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  const response = await fetch(`${gatewayUrl}/webhooks/hoopai`, { method: 'POST', headers: delivery.headers, body: new Uint8Array(delivery.body) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }

@@ -59,7 +59,7 @@ export function publicKeys(text: string | undefined, type: 'ed25519' | 'rsa', va
     try {
       const key = createPublicKey(block);
       if (key.asymmetricKeyType === type) keys.push(key);
-      else problems.push(`${variable}: key ${index + 1} is a ${key.asymmetricKeyType} key, expected ${type}`);
+      else problems.push(`${variable}: key ${index + 1} is of type ${key.asymmetricKeyType}, expected ${type}`);
     } catch {
       problems.push(`${variable}: key ${index + 1} is not a readable PEM public key`);
     }
