@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../src/auth/viewer';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { type RunningHoopaiSandbox, startHoopaiSandbox } from '../src/sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+import { type RunningHooprSandbox, startHooprSandbox } from '../src/sandbox/hoopr/index';
+import { type RunningGateway, startGateway } from '../src/server/start';
 import { untilInstancesListen } from './helpers/event-listeners';
 import { FLEET_KEY, type FleetProcess, type Sandboxes, startGateways, startSandboxes } from './helpers/fleet';
 import { graphql } from './helpers/gateway';
 import { NEEDS_REDIS, redisAnswers, useRedisPrefix } from './helpers/redis';
 import { type SseSubscription, subscribeSse } from './helpers/sse';
 import { type SandboxControl, sandboxControl } from './helpers/upstream-sandbox-control';
+import { deliveryCounts } from './helpers/webhook-delivery';
 
 const redisUp = await redisAnswers();
 const { url, prefix } = useRedisPrefix('subscriptions-shared');
@@ -103,3 +109,65 @@ describe.skipIf(!redisUp)(`subscriptions across instances ${NEEDS_REDIS}`, () =>
     }
   });
 });
+
+/**
+ * The whole path across instances: HoopAI (the sandbox) delivers its signed InboundMessage
+ * webhook to instance A only; a subscriber on instance B gets the message, read by B.
+ * Two in-process gateways on one Redis prefix, in front of sandboxes of their own.
+ */
+describe.skipIf(!redisUp)(`an inbound message webhook delivered to one instance ${NEEDS_REDIS}`, () => {
+  const shared = useRedisPrefix('subscriptions-webhook');
+  let hoopr: RunningHooprSandbox;
+  let hoopai: RunningHoopaiSandbox;
+  let a: RunningGateway;
+  let b: RunningGateway;
+
+  beforeAll(async () => {
+    hoopr = await startHooprSandbox({ port: 0, host: '127.0.0.1' });
+    hoopai = await startHoopaiSandbox({ port: 0, host: '127.0.0.1' });
+    const env = { PORT: '0', HOOPR_SANDBOX_URL: hoopr.url, HOOPAI_SANDBOX_URL: hoopai.url, REDIS_URL: shared.url, REDIS_KEY_PREFIX: shared.prefix };
+    const started = await Promise.all([0, 1].map(() => startGateway(loadConfig(env), createLogger({ level: 'silent' }))));
+    [a, b] = [started[0]!, started[1]!];
+    hoopai.setWebhookUrl(`${a.url}/webhooks/hoopai`);
+    await untilInstancesListen(shared.url, shared.prefix, 2);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.allSettled([a?.close(1_000), b?.close(1_000)]);
+    await Promise.allSettled([hoopr?.close(), hoopai?.close()]);
+  });
+
+  it('reaches a subscriber on B, once, and none of its location reaches a subscriber of another', async () => {
+    const { body } = await graphql<any>(b.graphqlUrl, `query($loc: ID!) { contacts(locationId: $loc, first: 1) { edges { node { rawId name } } } }`, { variables: { loc: ACME } });
+    const contact = body.data.contacts.edges[0].node as { rawId: string; name: string };
+    const query = 'subscription($loc: ID!) { messageReceived(locationId: $loc) { rawId body direction contact { name } } }';
+    const onB = await subscribeSse(b.graphqlUrl, query, { variables: { loc: ACME } });
+    const otherTenantOnB = await subscribeSse(b.graphqlUrl, query, { variables: { loc: BEATLINE } });
+    try {
+      const deliveredToA = await deliveryCount(a);
+      const response = await fetch(`${hoopai.url}/__sandbox/inbound-message`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ locationId: ACME, contactId: contact.rawId, body: 'via A, to B' }),
+      });
+      const { messageId } = (await response.json()) as { messageId: string };
+      expect((await onB.event(0)).data.data.messageReceived).toEqual({ rawId: messageId, body: 'via A, to B', direction: 'INBOUND', contact: { name: contact.name } });
+      // It came as HoopAI's webhook, to A (B never received one).
+      await hoopai.webhooksIdle();
+      expect(await deliveryCount(a)).toBe(deliveredToA + 1);
+      expect(await deliveryCount(b)).toBe(0);
+      expect(onB.events).toHaveLength(1);
+      expect(otherTenantOnB.events).toHaveLength(0);
+    } finally {
+      onB.close();
+      otherTenantOnB.close();
+    }
+  });
+});
+
+/** Webhook deliveries an instance accepted. */
+async function deliveryCount(gateway: RunningGateway): Promise<number> {
+  const counts = await deliveryCounts(gateway.observability.metrics);
+  return Object.entries(counts)
+    .filter(([label]) => label.endsWith('/accepted'))
+    .reduce((sum, [, value]) => sum + value, 0);
+}
