@@ -297,10 +297,10 @@ describe('subscriptions over GraphQL over SSE', () => {
   });
 });
 
-describe('subscriptions on a gateway with a small caller budget', () => {
+describe('subscriptions on a gateway with a small caller budget and a short request deadline', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
-    gateway = await startSandboxGateway({ CALLER_UPSTREAM_CALLS_PER_MINUTE: '10', MAX_UPSTREAM_CALLS_PER_REQUEST: '10' });
+    gateway = await startSandboxGateway({ CALLER_UPSTREAM_CALLS_PER_MINUTE: '10', MAX_UPSTREAM_CALLS_PER_REQUEST: '10', REQUEST_TIMEOUT_MS: '1000' });
   });
   afterAll(() => gateway?.close(1_000));
 
@@ -340,6 +340,20 @@ describe('subscriptions on a gateway with a small caller budget', () => {
       );
       expect(gateway.services.subscriptions.snapshot().open).toBe(1);
       expect(subscription.events.every((event) => event.event === 'next')).toBe(true);
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it('resolves an event that comes after the subscription outlived REQUEST_TIMEOUT_MS: each event has a deadline of its own', async () => {
+    const contact = await contactOf(ACME, 'sandbox-dev-key');
+    const subscription = await subscribeSse(gateway.graphqlUrl, MESSAGES, { variables: { loc: ACME } });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const messageId = await inbound(ACME, contact, 'late but fine');
+      const event = (await subscription.event(0)).data;
+      expect(event.errors).toBeUndefined();
+      expect(event.data.messageReceived).toMatchObject({ rawId: messageId, body: 'late but fine' });
     } finally {
       subscription.close();
     }
