@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { Context } from '../../../context';
 import { ErrorCode, gatewayError } from '../../../errors';
 import { type EventKind, type EventOfKind, type EventSubscription, locationTopic, type ReceivedEvent } from '../../../upstream/events/index';
@@ -12,7 +13,9 @@ import { chosenLocation } from '../access';
  * - the subscription is live from the moment the field resolved, before the first read;
  * - it holds at most `services.subscriptions.bufferSize` events for a subscriber that reads
  *   slower than they arrive; one more ends it, with SUBSCRIBER_TOO_SLOW as its last event,
- *   instead of growing memory or silently skipping events.
+ *   instead of growing memory or silently skipping events;
+ * - it ends, with UNAUTHENTICATED, when the caller's credential expires (a JWT's `exp`): the
+ *   credential was checked once, when subscribing, and must not outlive itself.
  */
 export function subscribeToLocation<K extends EventKind>(
   ctx: Context,
@@ -22,33 +25,44 @@ export function subscribeToLocation<K extends EventKind>(
 ): AsyncIterableIterator<ReceivedEvent<EventOfKind<K>>> {
   const location = chosenLocation(ctx, locationId, 'crm:read');
   const registry = ctx.services.subscriptions;
-  let tooSlow = false;
+  /** Why the gateway ended the subscription; the subscriber's last event says it. */
+  let endedBy: GraphQLError | undefined;
+  let stopExpiry: () => void = () => undefined;
   const source: EventSubscription<ReceivedEvent<EventOfKind<K>>> = ctx.services.events.subscribe(locationTopic(location, kind), {
     bufferSize: registry.bufferSize,
     onOverflow: () => {
-      if (tooSlow) return;
-      tooSlow = true;
+      if (endedBy) return;
       registry.endedTooSlow();
-      // Ends at once: what it held is released now, not when the subscriber next reads.
-      forget();
-      void source.return();
+      end(subscriberTooSlow(registry.bufferSize));
     },
   });
-  const forget: () => void = registry.track(source);
+  const forget = registry.track(source);
+  function release(): void {
+    forget();
+    stopExpiry();
+  }
+  function end(reason: GraphQLError): void {
+    if (endedBy) return;
+    endedBy = reason;
+    // Ends at once: what it held is released now, not when the subscriber next reads.
+    release();
+    void source.return();
+  }
+  stopExpiry = whenExpired(ctx.viewer.credentialExpiresAt, () => end(credentialExpired()));
   return {
     async next() {
       for (;;) {
         const read = await source.next();
         if (read.done) {
-          forget();
-          if (tooSlow) throw subscriberTooSlow(registry.bufferSize);
+          release();
+          if (endedBy) throw endedBy;
           return read;
         }
         if (accept(read.value)) return read;
       }
     },
     async return() {
-      forget();
+      release();
       return source.return();
     },
     [Symbol.asyncIterator]() {
@@ -63,4 +77,26 @@ function subscriberTooSlow(bufferSize: number) {
     `This subscription fell ${bufferSize} events behind (its subscriber reads slower than events arrive) and was ended; events after the last one received were not delivered. Subscribe again, and read what changed meanwhile with a query.`,
     { bufferSize },
   );
+}
+
+/** The longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `expired` at `expiresAt` (epoch ms; never when undefined); the returned function cancels it. */
+function whenExpired(expiresAt: number | undefined, expired: () => void): () => void {
+  if (expiresAt === undefined) return () => undefined;
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) return expired();
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    // A subscription never keeps a stopping process alive.
+    timer.unref();
+  };
+  arm();
+  return () => clearTimeout(timer);
+}
+
+function credentialExpired() {
+  return gatewayError(ErrorCode.UNAUTHENTICATED, "This subscription's credential has expired; subscribe again with a fresh one.");
 }
