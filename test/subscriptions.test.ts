@@ -207,6 +207,20 @@ describe('subscriptions over GraphQL over SSE', () => {
     }
   });
 
+  it('refuses a subscription asked for without accepting an event stream, with BAD_REQUEST (406), and subscribes nothing', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const response = await fetch(harness.gateway.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: 'Bearer sandbox-dev-key' },
+        body: JSON.stringify({ query: MESSAGES, variables: { loc: ACME } }),
+      });
+      expect(response.status).toBe(406);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('accept: text/event-stream'), extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
+    }
+    await expect.poll(() => harness.gateway.services.subscriptions.snapshot().open).toBe(0);
+  });
+
   it('refuses up front a subscription whose every event could cost more than a request may', async () => {
     const before = await harness.upstreamCalls();
     const refused = await subscribe(

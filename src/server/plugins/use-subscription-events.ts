@@ -1,5 +1,6 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
 import { type Context, contextForEvent } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
@@ -34,7 +35,13 @@ type SubscribeFn = (args: ExecutionArgs) => Promise<AsyncIterableIterator<Execut
 export function useSubscriptionEvents(options: SubscriptionEventsOptions): Plugin {
   return {
     onSubscribe({ args, setSubscribeFn, setResultAndStopExecution }) {
-      const ctx = args.contextValue as unknown as Context;
+      const ctx = args.contextValue as unknown as Context & { request?: Request };
+      // Refused before anything is subscribed: yoga would answer 406 without reading the
+      // stream, and the subscription behind it would stay open with nobody to end it.
+      if (!acceptsEventStream(ctx.request)) {
+        setResultAndStopExecution({ errors: [eventStreamRequired()] });
+        return;
+      }
       let estimate: CallEstimate;
       try {
         const plan = planOperation(args.schema, args.document, args.operationName);
@@ -127,4 +134,17 @@ function endingError(error: unknown, logger: Logger | undefined): GraphQLError {
   if (error instanceof GraphQLError && error.extensions?.code !== undefined) return error;
   logger?.error({ err: error }, 'a subscription ended unexpectedly');
   return gatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.');
+}
+
+/** Whether the client takes GraphQL over SSE (no `accept` at all counts as anything). */
+function acceptsEventStream(request: Request | undefined): boolean {
+  const accept = request?.headers.get('accept');
+  if (!accept) return true;
+  return new Negotiator({ headers: { accept } }).mediaType([EVENT_STREAM]) === EVENT_STREAM;
+}
+
+const EVENT_STREAM = 'text/event-stream';
+
+function eventStreamRequired(): GraphQLError {
+  return gatewayError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over GraphQL over SSE: send `accept: text/event-stream`.', { http: { status: 406 } });
 }
