@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../src/auth/viewer';
 import { loadConfig } from '../src/config';
@@ -13,6 +14,7 @@ import { startGateway, type RunningGateway } from '../src/server/start';
 import { FileTokenStore } from '../src/upstream/index';
 import { graphql } from './helpers/gateway';
 import { controlPost } from './helpers/hoopai-sandbox';
+import { NEEDS_REDIS, redisAnswers, useRedisPrefix } from './helpers/redis';
 import { installThroughBrowser } from './helpers/upstream-oauth-gateway';
 import { sandboxControl } from './helpers/upstream-sandbox-control';
 
@@ -29,6 +31,7 @@ const TOKEN_KEY = randomBytes(32);
 const dir = mkdtempSync(join(tmpdir(), 'hoop-webhook-install-'));
 const tokenPath = join(dir, 'tokens.enc');
 
+const REDIS_UP = await redisAnswers();
 let sandbox: RunningHoopaiSandbox;
 let gateway: RunningGateway;
 
@@ -42,10 +45,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-beforeAll(async () => {
-  sandbox = await startHoopaiSandbox({ port: 0, host: '127.0.0.1' });
-  const port = await freePort();
-  const config = loadConfig({
+/** The gateway's settings in front of the sandbox, OAuth for LOCATION, its install routes at `installOrigin`. */
+function oauthEnv(port: number, installOrigin: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
     PORT: String(port),
     HOST: '127.0.0.1',
     METRICS_PORT: '0',
@@ -54,7 +56,7 @@ beforeAll(async () => {
     HOOPAI_OAUTH_LOCATIONS: LOCATION,
     HOOPAI_OAUTH_CLIENT_ID: 'sandbox-app',
     HOOPAI_OAUTH_CLIENT_SECRET: 'sandbox-app-secret',
-    HOOPAI_OAUTH_REDIRECT_URI: `http://127.0.0.1:${port}/oauth/callback`,
+    HOOPAI_OAUTH_REDIRECT_URI: `${installOrigin}/oauth/callback`,
     HOOPAI_OAUTH_CONSENT_URL: `${sandbox.url}/oauth/chooselocation`,
     TOKEN_STORE_PATH: tokenPath,
     TOKEN_STORE_KEY: TOKEN_KEY.toString('base64'),
@@ -62,8 +64,14 @@ beforeAll(async () => {
     HOOPAI_WEBHOOK_ED25519_PUBLIC_KEY: sandbox.webhookKeys.ed25519PublicKeyPem,
     // As env editors keep a multi-line value: `\n` as two characters.
     HOOPAI_WEBHOOK_RSA_PUBLIC_KEY: sandbox.webhookKeys.rsaPublicKeyPem.replace(/\n/g, '\\n'),
-  });
-  gateway = await startGateway(config, createLogger({ level: 'silent' }));
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  sandbox = await startHoopaiSandbox({ port: 0, host: '127.0.0.1' });
+  const port = await freePort();
+  gateway = await startGateway(loadConfig(oauthEnv(port, `http://127.0.0.1:${port}`)), createLogger({ level: 'silent' }));
   sandbox.setWebhookUrl(`${gateway.url}/webhooks/hoopai`);
 });
 afterAll(async () => {
@@ -73,14 +81,15 @@ afterAll(async () => {
 });
 
 const CONTACTS = `query($loc: ID!) { contacts(locationId: $loc, first: 2) { edges { node { id firstName } } } }`;
-const ask = (query: string, variables: Record<string, unknown>) => graphql<any>(gateway.graphqlUrl, query, { key: KEY, variables });
+const askOn = (on: RunningGateway, query: string, variables: Record<string, unknown>) => graphql<any>(on.graphqlUrl, query, { key: KEY, variables });
+const ask = (query: string, variables: Record<string, unknown>) => askOn(gateway, query, variables);
 const upstreamRequests = async () => Object.values((await sandboxControl(sandbox.url).stats()).requests).reduce((sum, n) => sum + n, 0);
 const storedRecord = () => new FileTokenStore({ path: tokenPath, key: TOKEN_KEY }).get(`hoopai/location/${LOCATION}`);
 
-async function emitted(path: '/__sandbox/app-install' | '/__sandbox/app-uninstall'): Promise<void> {
+async function emitted(path: '/__sandbox/app-install' | '/__sandbox/app-uninstall', receiver = gateway): Promise<void> {
   expect((await controlPost(sandbox.url, path, { locationId: LOCATION })).status).toBe(202);
   await sandbox.webhooksIdle();
-  await gateway.webhooks.idle();
+  await receiver.webhooks.idle();
 }
 
 describe('AppUninstall', () => {
@@ -127,5 +136,41 @@ describe('AppUninstall', () => {
     const served = await ask(CONTACTS, { loc: LOCATION });
     expect(served.body.errors).toBeUndefined();
     expect(served.body.data.contacts.edges).toHaveLength(2);
+  });
+});
+
+if (!REDIS_UP) console.warn(`webhooks-app-install: the two-instance test is skipped ${NEEDS_REDIS}`);
+
+describe.skipIf(!REDIS_UP)('an uninstall received by one instance, on the others', () => {
+  const { url: redisUrl, prefix } = useRedisPrefix('webhooks-app-install');
+  let b: RunningGateway | undefined;
+
+  afterAll(async () => {
+    await b?.close(1_000);
+  });
+
+  it('the other instance drops its tokens in memory on the event, and its next query is REAUTH_REQUIRED too', async () => {
+    // A second instance on the same token store, sharing events with the first through Redis.
+    const origin = new URL(gateway.url).origin;
+    const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix };
+    await gateway.close(1_000);
+    gateway = await startGateway(loadConfig(oauthEnv(Number(new URL(origin).port), origin, shared)), createLogger({ level: 'silent' }));
+    b = await startGateway(loadConfig(oauthEnv(0, origin, shared)), createLogger({ level: 'silent' }));
+    sandbox.setWebhookUrl(`${gateway.url}/webhooks/hoopai`);
+    expect((await installThroughBrowser(gateway.url, `locationId=${LOCATION}`)).status).toBe(200);
+    expect((await askOn(b, CONTACTS, { loc: LOCATION })).body.errors).toBeUndefined();
+
+    const events = b.services.events.subscribeEveryLocation();
+    try {
+      await emitted('/__sandbox/app-uninstall');
+      expect((await events.next()).value).toMatchObject({ kind: 'app', change: 'uninstalled', locationId: LOCATION, origin: gateway.services.events.instanceId });
+    } finally {
+      await events.return!();
+    }
+    await nextTurn();
+    const calls = await upstreamRequests();
+    const refused = await askOn(b, CONTACTS, { loc: LOCATION });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'REAUTH_REQUIRED', installUrl: `${origin}/oauth/install?locationId=${LOCATION}` });
+    expect(await upstreamRequests()).toBe(calls);
   });
 });

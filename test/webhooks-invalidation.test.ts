@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { call, controlPost, startWebhookReceiver, type WebhookReceiver } from './helpers/hoopai-sandbox';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
-import { deliver, deliveryCounts, relayed } from './helpers/webhook-delivery';
+import { deliver, deliveryCounts, relayed, signedDelivery } from './helpers/webhook-delivery';
 
 /**
  * After HoopAI's webhook for a change is accepted, the gateway never serves the older state:
@@ -129,6 +129,24 @@ describe('conversations and messages', () => {
     const after = await read();
     expect(after.unreadCount).toBe((before.unreadCount ?? 0) + 1);
     expect(after.messages.edges[0].node).toEqual({ body: 'Is the mix ready?', direction: 'INBOUND' });
+    expect(await conversationCalls()).toBe(2);
+  });
+});
+
+describe('unread changes', () => {
+  it('ConversationUnreadUpdate drops the cached conversation', async () => {
+    const answer = await harness.ask(`query($loc: ID!) { conversations(locationId: $loc, first: 1) { edges { node { id rawId contact { rawId } } } } }`, { loc: LOCATION });
+    const conversation = answer.data.conversations.edges[0].node;
+    const read = () => harness.ask(`query($id: ID!) { conversation(id: $id) { unreadCount } }`, { id: conversation.id });
+    const conversationCalls = () => harness.hoopai.requests('GET /conversations/:conversationId');
+    await read();
+    await read();
+    expect(await conversationCalls()).toBe(1);
+
+    // As documented (ConversationUnreadWebhook.example.json); the sandbox does not emit this one, so it is signed here with the sandbox's keys.
+    const unread = await signedDelivery({ type: 'ConversationUnreadUpdate', locationId: LOCATION, id: conversation.rawId, contactId: conversation.contact.rawId, unreadCount: 0 });
+    expect((await deliver(harness.gateway.url, unread)).body).toEqual({ status: 'accepted' });
+    await read();
     expect(await conversationCalls()).toBe(2);
   });
 });

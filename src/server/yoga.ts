@@ -91,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(observability?.tracing ? [useTracing(observability.tracing, graphqlEndpoint)] : []),
     useHealth({ checks: options.readiness, draining: () => options.drain?.draining === true }),
     // Signed deliveries, authenticated by their signature: answered before any caller or document check.
-    ...(options.webhooks ? [useHoopaiWebhooks(options.webhooks)] : []),
+    ...(options.webhooks ? [useHoopaiWebhooks(options.webhooks, options.structuredLogger)] : []),
     useErrorCodes(),
     useValidationRules(schemaValidationRules),
     // Browser callers: no simple (preflight-free) request runs.
