@@ -33,6 +33,7 @@ export const ErrorCode = {
   CSRF_REFUSED: 'CSRF_REFUSED',
   // The last event of a subscription the gateway ended (GraphQL over SSE).
   SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
+  EVENTS_MISSED: 'EVENTS_MISSED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   // Refusals of POST /webhooks/hoopai (HoopAI's deliveries; REQUEST_ENTITY_TOO_LARGE too).
   WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',

@@ -7,7 +7,7 @@ import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstrea
 import { CachedCrm, CrmCache, IdempotencyStore, NewMessages } from './upstream/crm-cache/index';
 import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
-import { LiveSubscriptions } from './upstream/events/live-subscriptions';
+import { LiveSubscriptions, type SubscriptionEnding } from './upstream/events/live-subscriptions';
 import { MemoryEventBus } from './upstream/events/memory-event-bus';
 import { RedisEventBus } from './upstream/events/redis-event-bus';
 import { NO_OBSERVER, type UpstreamObserver, type Upstreams } from './upstream/index';
@@ -32,8 +32,8 @@ export interface ServicesOptions {
   observer?: UpstreamObserver;
   /** Events one caller subscription may hold before it is ended as too slow (default 256). */
   subscriptionBufferEvents?: number;
-  /** Told each time a caller subscription is ended because its subscriber fell behind (metrics). */
-  onSubscriptionTooSlow?: () => void;
+  /** Told each time the gateway ends a caller subscription by itself (metrics). */
+  onSubscriptionEnded?: (reason: SubscriptionEnding) => void;
 }
 
 /**
@@ -51,6 +51,11 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
   const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock, observer });
   followRemoteChanges(crmCache, events, options.logger);
   const crm = new CachedCrm(upstreams.hoopai, crmCache, events, clock);
+  const subscriptions = new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents, {
+    onEnded: options.onSubscriptionEnded,
+  });
+  // Callers' subscriptions are told, by ending, when the other instances' events may have been missed.
+  events.onMissedEvents(() => subscriptions.missedEvents());
   return {
     catalogMode: options.catalogMode,
     locationNames: options.locationNames ?? {},
@@ -64,9 +69,7 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
     idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
     pageLimits: createListPageLimits(),
     events,
-    subscriptions: new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents, {
-      onEndedTooSlow: options.onSubscriptionTooSlow,
-    }),
+    subscriptions,
   };
 }
 

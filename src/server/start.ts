@@ -117,7 +117,7 @@ export async function startGateway(
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     subscriptionBufferEvents: config.limits.subscriptionBufferEvents,
-    onSubscriptionTooSlow: () => observability.metrics.subscriptionsEnded.inc({ reason: 'too_slow' }),
+    onSubscriptionEnded: (reason) => observability.metrics.subscriptionsEnded.inc({ reason }),
     shared,
     logger,
     observer,

@@ -117,7 +117,7 @@ export class GatewayMetrics {
   );
 
   // Caller subscriptions (GraphQL over SSE).
-  readonly subscriptionsEnded = this.#counter('gateway_subscriptions_ended_total', 'Caller subscriptions the gateway ended itself, by reason (too_slow)', ['reason']);
+  readonly subscriptionsEnded = this.#counter('gateway_subscriptions_ended_total', 'Caller subscriptions the gateway ended itself, by reason (too_slow, events_missed)', ['reason']);
 
   /** Caller subscriptions open now and the events they hold, read from `snapshot` at each scrape. */
   observeSubscriptions(snapshot: () => LiveSubscriptionsSnapshot): void {

@@ -1,5 +1,5 @@
 export type { EventBus, EventSubscription, PublishOutcome, SubscribeOptions } from './event-bus';
-export { LiveSubscriptions, type LiveSubscriptionsSnapshot } from './live-subscriptions';
+export { LiveSubscriptions, type LiveSubscriptionsSnapshot, type SubscriptionEnding } from './live-subscriptions';
 export {
   EVENT_KINDS,
   locationTopic,

@@ -14,6 +14,8 @@ import { chosenLocation } from '../access';
  * - it holds at most `services.subscriptions.bufferSize` events for a subscriber that reads
  *   slower than they arrive; one more ends it, with SUBSCRIBER_TOO_SLOW as its last event,
  *   instead of growing memory or silently skipping events;
+ * - it ends, with EVENTS_MISSED, when its instance may have missed other instances' events
+ *   (it lost Redis for a while): never a silent gap;
  * - it ends, with UNAUTHENTICATED, when the caller's credential expires (a JWT's `exp`): the
  *   credential was checked once, when subscribing, and must not outlive itself.
  */
@@ -36,7 +38,7 @@ export function subscribeToLocation<K extends EventKind>(
       end(subscriberTooSlow(registry.bufferSize));
     },
   });
-  const forget = registry.track(source);
+  const forget = registry.track(source, () => end(eventsMissed()));
   function release(): void {
     forget();
     stopExpiry();
@@ -99,4 +101,11 @@ function whenExpired(expiresAt: number | undefined, expired: () => void): () => 
 
 function credentialExpired() {
   return gatewayError(ErrorCode.UNAUTHENTICATED, "This subscription's credential has expired; subscribe again with a fresh one.");
+}
+
+function eventsMissed() {
+  return gatewayError(
+    ErrorCode.EVENTS_MISSED,
+    'This gateway instance lost the channel to the other instances for a while; events published through them meanwhile were not delivered. Subscribe again, and query what changed meanwhile.',
+  );
 }
