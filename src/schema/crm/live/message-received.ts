@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import { builder } from '../../../builder';
 import { ErrorCode, gatewayError } from '../../../errors';
 import type { MessageAdded, ReceivedEvent } from '../../../upstream/events/index';
@@ -13,9 +12,29 @@ import { subscribeToLocation } from './location-stream';
 /**
  * Message ids one subscription remembers to deliver each message once: a message sent
  * through the gateway is announced by the send itself and again by HoopAI's webhook for
- * it, seconds later, possibly through another instance.
+ * it, seconds later, possibly through another instance. The repeat comes within seconds,
+ * so the last few hundred ids are plenty even for a busy location.
  */
-const REMEMBERED_MESSAGE_IDS = 1_000;
+const REMEMBERED_MESSAGE_IDS = 256;
+
+/**
+ * The most recent ids, oldest forgotten first. A Set rather than lru-cache: lru-cache
+ * allocates its whole capacity up front (≈ 24 KB for 1,000 entries), per subscription, even
+ * for one that never sees a message; a Set grows with what it holds.
+ */
+class RecentIds {
+  readonly #ids = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  /** Remembers `id`; false when it was already remembered. */
+  add(id: string): boolean {
+    if (this.#ids.has(id)) return false;
+    this.#ids.add(id);
+    if (this.#ids.size > this.max) this.#ids.delete(this.#ids.values().next().value!);
+    return true;
+  }
+}
 
 builder.subscriptionField('messageReceived', (t) =>
   t.field({
@@ -33,13 +52,12 @@ builder.subscriptionField('messageReceived', (t) =>
       if (conversation && conversation.locationId !== String(args.locationId)) {
         throw gatewayError(ErrorCode.BAD_USER_INPUT, '`conversationId` must be a conversation of the location `locationId` names.');
       }
-      const seen = new LRUCache<string, true>({ max: REMEMBERED_MESSAGE_IDS });
+      const delivered = new RecentIds(REMEMBERED_MESSAGE_IDS);
       return subscribeToLocation(ctx, String(args.locationId), 'message', (event) => {
         // A message that cannot be named can be neither read nor told apart from its repeat.
-        if (event.messageId === null || seen.has(event.messageId)) return false;
+        if (event.messageId === null) return false;
         if (conversation && event.conversationId !== conversation.rawId) return false;
-        seen.set(event.messageId, true);
-        return true;
+        return delivered.add(event.messageId);
       });
     },
     resolve: (event: ReceivedEvent<MessageAdded>, _args, ctx) =>
