@@ -20,6 +20,8 @@ type SubscribeFn = (args: ExecutionArgs) => Promise<AsyncIterableIterator<Execut
 
 /**
  * Subscriptions, each event resolved like a request of its own:
+ * - a client that does not take an event stream is refused (BAD_REQUEST, 406) before
+ *   anything is subscribed;
  * - before subscribing, the cost of ONE event is estimated like a query's; above
  *   `maxUpstreamCalls` the subscription is refused (COST_LIMIT_EXCEEDED), nothing subscribed;
  * - each event resolves in a context of its own (src/context.ts `contextForEvent`): fresh
@@ -28,8 +30,9 @@ type SubscribeFn = (args: ExecutionArgs) => Promise<AsyncIterableIterator<Execut
  *   the calls really made, as a query's is. An event that arrives while the budget is spent
  *   is answered CALLER_BUDGET_EXHAUSTED (with `retryAfterMs`) in its place, and the
  *   subscription goes on;
- * - a subscription the gateway ends (SUBSCRIBER_TOO_SLOW) ends with that error as its last
- *   event, then `complete`: a failing source never aborts the HTTP stream without a reason;
+ * - a subscription the gateway ends (SUBSCRIBER_TOO_SLOW, EVENTS_MISSED, UNAUTHENTICATED)
+ *   ends with that error as its last event, then `complete`: a failing source never aborts
+ *   the HTTP stream without a reason;
  * - every event carries `extensions.cost`, as every query answer does.
  */
 export function useSubscriptionEvents(options: SubscriptionEventsOptions): Plugin {
