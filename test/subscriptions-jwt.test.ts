@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../src/server/start';
 import { startSandboxGateway } from './helpers/gateway';
 import { subscribeSse } from './helpers/sse';
+import { captureLogger } from './helpers/upstream-log-capture';
 
 const ACME = 've9EPM428h8vShlRW1KT';
 const BEATLINE = 'kZ3mQ7rT1wX5yB9nC2dF';
@@ -26,8 +27,9 @@ function jwtFor(expiresAtS: number): Promise<string> {
 /** Subscriptions of JWT callers: the token's locations bound them, and its expiry ends them. */
 describe('subscriptions of JWT callers', () => {
   let gateway: RunningGateway;
+  const log = captureLogger('info');
   beforeAll(async () => {
-    gateway = await startSandboxGateway({ JWT_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+    gateway = await startSandboxGateway({ JWT_SECRET: SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }, log.logger);
   });
   afterAll(() => gateway?.close(1_000));
 
@@ -61,5 +63,9 @@ describe('subscriptions of JWT callers', () => {
       expect.objectContaining({ message: "This subscription's credential has expired; subscribe again with a fresh one.", extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
     ]);
     await expect.poll(() => gateway.services.subscriptions.snapshot().open).toBe(0);
+    // The operator's side: one line, with the caller, the code and the subscription's request id; never the token.
+    const ended = log.lines().filter((line) => line.msg === 'a subscription was ended by the gateway');
+    expect(ended).toEqual([expect.objectContaining({ caller: 'jwt:inbox-user', code: 'UNAUTHENTICATED', requestId: expect.any(String) })]);
+    expect(log.text()).not.toContain(token);
   }, 30_000);
 });

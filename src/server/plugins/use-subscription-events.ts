@@ -4,6 +4,7 @@ import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
 import { type Context, contextForEvent } from '../../context';
 import { ErrorCode, gatewayError } from '../../errors';
+import { currentLogContext, runWithLogContext } from '../../logger';
 import type { RequestLimits } from '../../request-limits';
 import { type CallEstimate, costKnowledgeOf, estimateCalls, planOperation, PlanTooLargeError } from '../../schema/cost/index';
 import type { CallerBudget } from '../caller-budget';
@@ -78,6 +79,10 @@ async function subscribeByEvent(
   if (!isAsyncIterable(source)) return source;
   const sourceIterator = source[Symbol.asyncIterator]() as AsyncIterator<unknown>;
   const caller = ctx.viewer.name;
+  // Events are resolved after the request's handler returned: what they log still carries
+  // the subscription's request id (and trace), as everything a request does.
+  const logContext = currentLogContext();
+  const inRequestContext = <T>(work: () => T): T => (logContext ? runWithLogContext(logContext, work) : work());
 
   async function resolveEvent(event: unknown): Promise<ExecutionResult> {
     const reservation = await options.budget.reserve(caller, estimate.total);
@@ -105,11 +110,12 @@ async function subscribeByEvent(
         try {
           read = await sourceIterator.next();
         } catch (error) {
-          yield { errors: [endingError(error, options.logger)] };
+          yield { errors: [inRequestContext(() => endingError(error, caller, options.logger))] };
           return;
         }
         if (read.done) return;
-        yield await resolveEvent(read.value);
+        const event = read.value;
+        yield await inRequestContext(() => resolveEvent(event));
       }
     } finally {
       await sourceIterator.return?.();
@@ -133,8 +139,11 @@ async function subscribeByEvent(
 }
 
 /** The last event of a stream whose source failed: its own error when it has a code, else a masked one (logged). */
-function endingError(error: unknown, logger: Logger | undefined): GraphQLError {
-  if (error instanceof GraphQLError && error.extensions?.code !== undefined) return error;
+function endingError(error: unknown, caller: string, logger: Logger | undefined): GraphQLError {
+  if (error instanceof GraphQLError && error.extensions?.code !== undefined) {
+    logger?.info({ caller, code: error.extensions.code }, 'a subscription was ended by the gateway');
+    return error;
+  }
   logger?.error({ err: error }, 'a subscription ended unexpectedly');
   return gatewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.');
 }
