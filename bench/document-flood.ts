@@ -32,9 +32,9 @@ function largeDocument(index: number): string {
 
 /** A valid document of some 1,900 tokens, distinct by its operation name and a literal. */
 function documentAtTokenLimit(index: number): string {
-  const fields = Array.from({ length: 25 }, () => 'name scopes catalogMode locations { id name }').join(' ');
+  const fields = Array.from({ length: 25 }, () => 'name scopes catalogMode locations { id }').join(' ');
   const search = `search(query: "flood ${index}", first: 1) { totalCount edges { cursor node { __typename ... on Track { id name } ... on Artist { id name } } } }`;
-  return `query Near${index} { viewer { ${fields} } ${search} ${Array.from({ length: 20 }, (_, i) => `v${i}: viewer { name scopes locations { id name } }`).join(' ')} }`;
+  return `query Near${index} { viewer { ${fields} } ${search} ${Array.from({ length: 20 }, (_, i) => `v${i}: viewer { name scopes locations { id } }`).join(' ')} }`;
 }
 
 async function flood(url: string, documents: (index: number) => string, key: string | undefined): Promise<Record<number, number>> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
+import { buildIdempotencySettings, type IdempotencySettings, idempotencyEnvShape } from './idempotency-config';
 import { buildRedisConfig, type RedisConfig, redisEnvShape } from './redis-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
@@ -44,6 +45,8 @@ export interface GatewayConfig {
   limits: RequestLimits;
   /** Sizes of what is kept across requests (catalog and CRM caches, idempotency keys). */
   caches: CacheSettings;
+  /** How retries of idempotent writes are answered (settle time after an unknown outcome, wait for one in flight). */
+  idempotency: IdempotencySettings;
   /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
   redis?: RedisConfig;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
@@ -67,7 +70,7 @@ export interface GatewayConfig {
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
   hoopai: {
     /** Versions sent in the `Version` header, per endpoint family. */
-    versions: { contacts: string; conversations: string; oauth: string };
+    versions: { contacts: string; conversations: string; oauth: string; locations: string };
     rateLimitPer10s: number;
     rateLimitDaily: number;
   } & (
@@ -77,7 +80,11 @@ export interface GatewayConfig {
         baseUrl: string;
         /** locationId → private integration key. */
         privateKeys: Record<string, string>;
-        oauth?: HoopaiOAuthAppConfig & { locationIds: string[] };
+        oauth?: HoopaiOAuthAppConfig & {
+          locationIds: string[];
+          /** locationId → the agency (company) whose install mints its tokens when it has no install of its own. */
+          companies: Record<string, string>;
+        };
         tokenStore: { path: string; key?: Buffer };
       }
   );
@@ -138,6 +145,7 @@ const envSchema = z.object({
   HOOPAI_VERSION_CONTACTS: version,
   HOOPAI_VERSION_CONVERSATIONS: version,
   HOOPAI_VERSION_OAUTH: version,
+  HOOPAI_VERSION_LOCATIONS: version,
   HOOPAI_RATE_LIMIT_PER_10S: positiveInt(100),
   HOOPAI_RATE_LIMIT_DAILY: positiveInt(200_000),
 
@@ -152,6 +160,7 @@ const envSchema = z.object({
   ...authEnvShape,
   ...requestLimitsEnvShape,
   ...cacheSettingsEnvShape,
+  ...idempotencyEnvShape,
   ...redisEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
@@ -205,6 +214,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
     caches: buildCacheSettings(env),
+    idempotency: buildIdempotencySettings(env),
     redis: buildRedisConfig(env),
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
@@ -244,6 +254,7 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       contacts: env.HOOPAI_VERSION_CONTACTS,
       conversations: env.HOOPAI_VERSION_CONVERSATIONS,
       oauth: env.HOOPAI_VERSION_OAUTH,
+      locations: env.HOOPAI_VERSION_LOCATIONS,
     },
     rateLimitPer10s: env.HOOPAI_RATE_LIMIT_PER_10S,
     rateLimitDaily: env.HOOPAI_RATE_LIMIT_DAILY,
@@ -268,8 +279,8 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
   }
 
   const privateKeys = parsePrivateKeys(env.HOOPAI_PRIVATE_INTEGRATION_KEYS, problems);
-  const oauthLocations = list(env.HOOPAI_OAUTH_LOCATIONS);
-  let oauth: (HoopaiOAuthAppConfig & { locationIds: string[] }) | undefined;
+  const { locationIds: oauthLocations, companies } = parseOAuthLocations(env.HOOPAI_OAUTH_LOCATIONS, problems);
+  let oauth: (HoopaiOAuthAppConfig & { locationIds: string[]; companies: Record<string, string> }) | undefined;
   if (oauthLocations.length > 0 || env.HOOPAI_OAUTH_CLIENT_ID) {
     const required = ['HOOPAI_OAUTH_CLIENT_ID', 'HOOPAI_OAUTH_CLIENT_SECRET', 'HOOPAI_OAUTH_REDIRECT_URI'] as const;
     for (const name of required) {
@@ -288,6 +299,7 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
       scopes: list(env.HOOPAI_OAUTH_SCOPES ?? 'contacts.readonly contacts.write conversations.readonly conversations.write conversations/message.readonly conversations/message.write locations.readonly'),
       consentUrl: env.HOOPAI_OAUTH_CONSENT_URL,
       locationIds: oauthLocations,
+      companies,
     };
   }
   if (Object.keys(privateKeys).length === 0 && !oauth) {
@@ -311,6 +323,26 @@ function buildHoopai(env: Env, problems: string[]): GatewayConfig['hoopai'] {
 function credentialedLocations(hoopai: GatewayConfig['hoopai']): string[] {
   if (hoopai.sandbox) return [];
   return [...Object.keys(hoopai.privateKeys), ...(hoopai.oauth?.locationIds ?? [])];
+}
+
+/**
+ * `locationId` or `locationId:companyId` entries, comma- or space-separated. With a company,
+ * a location that has no install of its own gets tokens minted from that agency's install.
+ */
+function parseOAuthLocations(raw: string | undefined, problems: string[]): { locationIds: string[]; companies: Record<string, string> } {
+  const locationIds: string[] = [];
+  const companies: Record<string, string> = {};
+  for (const [index, entry] of list(raw).entries()) {
+    const [locationId = '', companyId, ...rest] = entry.split(':');
+    if (!locationId || companyId === '' || rest.length > 0) {
+      problems.push(`HOOPAI_OAUTH_LOCATIONS: entry ${index + 1} is not locationId or locationId:companyId`);
+      continue;
+    }
+    if (locationIds.includes(locationId)) problems.push(`HOOPAI_OAUTH_LOCATIONS: location ${locationId} is listed twice`);
+    locationIds.push(locationId);
+    if (companyId) companies[locationId] = companyId;
+  }
+  return { locationIds, companies };
 }
 
 /** `locationId:key,locationId:key` → map. Never echoes a key back in an error. */

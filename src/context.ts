@@ -3,9 +3,10 @@ import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import type { ListPageLimits } from './schema/list-page-limits';
 import type { CachedCatalog } from './upstream/catalog-cache/index';
-import type { CachedCrm, IdempotencyStore, NewMessages } from './upstream/crm-cache/index';
+import type { CachedCrm, NewMessages } from './upstream/crm-cache/index';
 import type { EventBus } from './upstream/events/event-bus';
 import type { LiveSubscriptions } from './upstream/events/live-subscriptions';
+import type { IdempotentWrites } from './upstream/idempotency/index';
 import { type CallOptions, RequestCallMeter } from './upstream/index';
 
 /**
@@ -16,16 +17,14 @@ import { type CallOptions, RequestCallMeter } from './upstream/index';
 export interface GatewayServices {
   /** `test` or `live`, from the Hoopr credentials; the catalog cache holds one of them. */
   catalogMode: 'test' | 'live';
-  /** Display names of HoopAI locations where known (the sandbox knows all of its own). */
-  locationNames: Readonly<Record<string, string>>;
   /** The Hoopr catalog through its shared cache. */
   catalog: CachedCatalog;
   /** HoopAI through its per-location cache. */
   crm: CachedCrm;
   /** Messages just announced, read once for every subscription that delivers them. */
   newMessages: NewMessages;
-  /** Idempotency keys of CRM writes. */
-  idempotency: IdempotencyStore;
+  /** CRM writes at most once per idempotency key (records in the process, or in Redis in shared mode). */
+  idempotency: IdempotentWrites;
   /** What each paged upstream list serves, learned once and shared. */
   pageLimits: ListPageLimits;
   /** Changes to HoopAI data, by location topic, between the instances and to subscribers. */

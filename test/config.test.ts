@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
+import { logger } from '../src/logger';
+import { upstreamOptionsFrom } from '../src/server/upstream-options';
 import { problemsOf } from './helpers/config-problems';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +17,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.hoopr).toEqual({ sandbox: true, sandboxPort: 4010 });
     expect(config.hoopai).toMatchObject({ sandbox: true, sandboxPort: 4020, rateLimitPer10s: 100, rateLimitDaily: 200_000 });
-    expect(config.hoopai.versions).toEqual({ contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28' });
+    expect(config.hoopai.versions).toEqual({ contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28', locations: '2021-07-28' });
   });
 
   it('treats empty variables as unset', () => {
@@ -114,6 +116,28 @@ describe('loadConfig', () => {
     expect(config.hoopai.oauth).toMatchObject({ clientId: 'app', locationIds: ['locA', 'locB'] });
     expect(config.hoopai.oauth?.consentUrl).toBe('https://marketplace.leadconnectorhq.com/v2/oauth/chooselocation');
     expect(config.hoopai.tokenStore.key?.length).toBe(32);
+  });
+
+  it('takes an OAuth location with its agency (locationId:companyId), whose install then mints its tokens', () => {
+    const env = {
+      HOOPAI_BASE_URL: 'https://services.leadconnectorhq.com',
+      HOOPAI_OAUTH_LOCATIONS: 'locA locB:Cmp5tR8uY2iO4pA6sD9f',
+      HOOPAI_OAUTH_CLIENT_ID: 'app',
+      HOOPAI_OAUTH_CLIENT_SECRET: 'app-secret',
+      HOOPAI_OAUTH_REDIRECT_URI: 'https://gw.example/oauth/callback',
+      TOKEN_STORE_KEY: TOKEN_KEY,
+    };
+    const config = loadConfig(env);
+    if (config.hoopai.sandbox) throw new Error('expected live HoopAI');
+    expect(config.hoopai.oauth).toMatchObject({ locationIds: ['locA', 'locB'], companies: { locB: 'Cmp5tR8uY2iO4pA6sD9f' } });
+    const options = upstreamOptionsFrom(config, { hoopr: 'http://127.0.0.1:9', hoopai: 'http://127.0.0.1:9' }, logger);
+    expect(options.hoopai.locations).toEqual([
+      { locationId: 'locA', auth: { kind: 'oauth', companyId: undefined } },
+      { locationId: 'locB', auth: { kind: 'oauth', companyId: 'Cmp5tR8uY2iO4pA6sD9f' } },
+    ]);
+    for (const bad of ['locA:', ':Cmp1', 'locA:Cmp1:x', 'locA locA']) {
+      expect(problemsOf({ ...env, HOOPAI_OAUTH_LOCATIONS: bad }).join('\n'), bad).toMatch(/^HOOPAI_OAUTH_LOCATIONS: (entry 1 is not locationId or locationId:companyId|location locA is listed twice)$/m);
+    }
   });
 });
 

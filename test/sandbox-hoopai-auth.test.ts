@@ -149,3 +149,23 @@ describe('every response', () => {
     expect(fault).toMatchObject({ status: 503, body: { statusCode: 503, message: 'Injected fault', error: 'Service Unavailable' } });
   });
 });
+
+describe('GET /locations/:locationId', () => {
+  const read = (token: string, locationId = A) => call(url, 'GET', `/locations/${locationId}`, { token });
+
+  it('answers {location} to its own key or token, and to an agency token for the locations it approved', async () => {
+    const own = await read(privateIntegrationKey(A));
+    expect(own.status).toBe(200);
+    expect(own.body.location).toMatchObject({ id: A, name: SANDBOX_LOCATIONS[0]!.name, companyId: SANDBOX_COMPANY_ID, timezone: SANDBOX_LOCATIONS[0]!.timezone });
+    const agency = await install(url, { user_type: 'Company' });
+    expect((await read(agency.access_token, B)).body.location.id).toBe(B);
+  });
+
+  it('refuses another location (403), an unknown one (400), and a token without locations.readonly (401)', async () => {
+    expect((await read(privateIntegrationKey(A), B)).status).toBe(403);
+    expect((await read(privateIntegrationKey(A), 'AAAAAAAAAAAAAAAAAAAA')).body).toEqual({ statusCode: 400, message: 'Location with id AAAAAAAAAAAAAAAAAAAA not found' });
+    const narrow = await install(url, { locationId: A, scope: 'contacts.readonly' });
+    expect((await read(narrow.access_token)).status).toBe(401);
+    expect((await call(url, 'GET', `/locations/${A}`, { token: privateIntegrationKey(A), version: '2021-04-15' })).status).toBe(400);
+  });
+});

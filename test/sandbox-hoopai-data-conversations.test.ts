@@ -61,13 +61,16 @@ describe('GET /conversations/search', () => {
     }
   });
 
-  it('sorts by date_added or last_manual_message_date (leaving out conversations without one)', async () => {
-    const byAdded = await walk({ limit: 100, sortBy: 'date_added', sort: 'asc' });
-    expect(byAdded.items.map((c) => c.id)).toEqual(conversationsOf(A).sort((a, b) => a.dateAdded - b.dateAdded).map((c) => c.id));
+  it('sorts by last_manual_message_date (leaving out conversations without one); score and due-date sorts find none here', async () => {
     const manual = await walk({ limit: 100, sortBy: 'last_manual_message_date' });
     const withManual = conversationsOf(A).filter((c) => c.lastManualMessageDate !== undefined);
     expect(manual.total).toBe(withManual.length);
     expect(manual.items.map((c) => c.id)).toEqual(withManual.sort((a, b) => b.lastManualMessageDate! - a.lastManualMessageDate!).map((c) => c.id));
+    for (const sortBy of ['score_profile', 'overdue_at', 'due_at']) {
+      const none = await searchConversations({ sortBy });
+      expect(none.status, sortBy).toBe(200);
+      expect(none.body).toMatchObject({ conversations: [], total: 0 });
+    }
   });
 
   it('filters by status, contactId, lastMessageDirection and assignedTo', async () => {
@@ -89,13 +92,18 @@ describe('GET /conversations/search', () => {
     await expectIds({ assignedTo: `${owner},unassigned` }, (c) => c.assignedTo === owner || !c.assignedTo);
   });
 
-  it('validates the query (422) and the location (403)', async () => {
-    expect((await searchConversations({ limit: 101 })).body.message).toEqual(['limit must not be greater than 100']);
-    expect((await searchConversations({ status: 'archived' })).status).toBe(422);
-    expect((await searchConversations({ sortBy: 'score_profile' })).status).toBe(422);
-    expect((await searchConversations({ startAfterDate: 'yesterday' })).status).toBe(422);
-    expect((await searchConversations({ colour: 'red' })).body.message).toEqual(['property colour should not exist']);
-    expect((await api.call('GET', '/conversations/search', { as: A, query: {} })).body.message).toEqual(['locationId should not be empty']);
+  it('validates the query (400, the only refusal conversations.json documents for it) and the location (403)', async () => {
+    const sortBys = 'last_manual_message_date, last_message_date, score_profile, overdue_at, due_at';
+    for (const sortBy of ['date_added', 'date_updated', 'LAST_MESSAGE_DATE']) {
+      expect(await searchConversations({ sortBy })).toEqual({ status: 400, body: { statusCode: 400, message: `sortBy must be one of the following values: ${sortBys}` } });
+    }
+    expect((await searchConversations({ status: 'archived' })).status).toBe(400);
+    expect((await searchConversations({ startAfterDate: 'yesterday' })).status).toBe(400);
+    expect((await searchConversations({ limit: 'many' })).body).toEqual({ statusCode: 400, message: 'limit must be a number' });
+    // No bound is documented for limit: a large one is served as asked.
+    expect((await searchConversations({ limit: 500 })).body.conversations).toHaveLength(250);
+    expect((await searchConversations({ colour: 'red' })).body.message).toBe('property colour should not exist');
+    expect((await api.call('GET', '/conversations/search', { as: A, query: {} })).body.message).toBe('locationId should not be empty');
     expect((await searchConversations({}, B)).status).toBe(403);
   });
 });

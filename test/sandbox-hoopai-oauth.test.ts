@@ -128,6 +128,36 @@ describe('the authorization code exchange', () => {
   });
 });
 
+describe('user_type', () => {
+  const exchange = (code: string, userType?: string) =>
+    tokenRequest(url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, ...(userType ? { user_type: userType } : {}) });
+
+  it('must match the consent on the code exchange: Company for an agency install, Location for a sub-account', async () => {
+    const agency = await exchange(await consentCode(url, { user_type: 'Company' }), 'Company');
+    expect(agency.body).toMatchObject({ userType: 'Company', companyId: SANDBOX_COMPANY_ID });
+    const location = await exchange(await consentCode(url, { locationId: B }), 'Location');
+    expect(location.body).toMatchObject({ userType: 'Location', locationId: B });
+    // Absent, the install decides (the field is optional in GetAccessCodebodyDto).
+    expect((await exchange(await consentCode(url, { locationId: B }))).body.userType).toBe('Location');
+
+    const asLocation = await exchange(await consentCode(url, { user_type: 'Company' }), 'Location');
+    expect(asLocation).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, message: 'user_type Location does not match the consent: this app was installed as Company' },
+    });
+    expect((await exchange(await consentCode(url, { locationId: A }), 'Company')).status).toBe(400);
+  });
+
+  it('must match the install on a refresh; a refused refresh spends nothing', async () => {
+    const agency = await install(url, { user_type: 'Company' });
+    const wrong = await tokenRequest(url, { grant_type: 'refresh_token', refresh_token: agency.refresh_token, user_type: 'Location' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).not.toMatch(/invalid grant/i);
+    const right = await tokenRequest(url, { grant_type: 'refresh_token', refresh_token: agency.refresh_token, user_type: 'Company' });
+    expect(right.body).toMatchObject({ userType: 'Company', refresh_token: expect.any(String) });
+  });
+});
+
 describe('refresh tokens', () => {
   it('rotate: a refresh returns a new working pair; the old access token lives until it expires', async () => {
     const first = await install(url, { locationId: A });

@@ -165,15 +165,19 @@ describe('the webhook target', () => {
 });
 
 describe('the simulated inbound message', () => {
-  it('stores the message and delivers a signed InboundMessage webhook', async () => {
+  it('stores the message and delivers a signed InboundMessage webhook, and the new unread count', async () => {
     const search = await call(url, 'POST', '/contacts/search', { token: privateIntegrationKey(A), json: { locationId: A, pageLimit: 1 } });
     const contactId = search.body.contacts[0].id as string;
     const answer = await controlPost(url, '/__sandbox/inbound-message', { locationId: A, contactId, body: 'Is the track ready?' });
     expect(answer.status).toBe(200);
     await sandbox.webhooksIdle();
 
-    expect(receiver.received).toHaveLength(1);
-    const delivery = receiver.received[0]!;
+    expect(receiver.received.map((d) => d.json.type).sort()).toEqual(['ConversationUnreadUpdate', 'InboundMessage']);
+    const unread = receiver.received.find((d) => d.json.type === 'ConversationUnreadUpdate')!;
+    expect(unread.json).toMatchObject({ locationId: A, id: answer.body.conversationId, contactId, unreadCount: expect.any(Number), deleted: false });
+    expect(unread.json.unreadCount).toBeGreaterThan(0);
+    expect(rsaValid(unread) && ed25519Valid(unread)).toBe(true);
+    const delivery = receiver.received.find((d) => d.json.type === 'InboundMessage')!;
     expect(delivery.json).toMatchObject({
       type: 'InboundMessage',
       locationId: A,

@@ -137,6 +137,86 @@ describe('install and callback routes', () => {
   });
 });
 
+describe('user_type and scopes', () => {
+  /** A code from HoopAI's consent page for this gateway's redirect URI, as if the browser brought it back. */
+  async function consentCodeFor(gw: OAuthGateway, consent: Record<string, string>): Promise<string> {
+    const query = new URLSearchParams({ response_type: 'code', client_id: HOOPAI_SANDBOX_APP.clientId, redirect_uri: `${gw.url}/oauth/callback`, ...consent });
+    const answer = await fetch(`${sandbox.url}/oauth/chooselocation?${query}`, { redirect: 'manual' });
+    return new URL(answer.headers.get('location')!).searchParams.get('code')!;
+  }
+
+  it('exchanges the code with the user_type of the consent it started; a code of the other kind is refused, nothing stored', async () => {
+    const gw = await gateway();
+    const installer = gw.upstreams.hoopaiOAuth!;
+    const agencyCode = await consentCodeFor(gw, { user_type: 'Company' });
+    const refused = await installer.completeInstall(agencyCode, 'Location').catch((error: unknown) => error);
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    expect(await store.get(tokenKeys.company(SANDBOX_COMPANY_ID))).toBeUndefined();
+
+    // Through the browser the install kind travels with the CSRF state to the callback.
+    expect((await installThroughBrowser(gw.url, 'userType=Company')).body).toMatchObject({ installed: true, userType: 'Company' });
+    expect((await installThroughBrowser(gw.url, `locationId=${MUMBAI}`)).body).toMatchObject({ installed: true, userType: 'Location' });
+    // The refused exchange, then one per install: each sent its kind and HoopAI accepted it.
+    expect((await control.stats()).tokenGrants).toBe(3);
+  });
+
+  it('asks an agency consent for oauth.write, which minting location tokens needs', async () => {
+    const gw = await gateway();
+    const agency = new URL((await fetch(`${gw.url}/oauth/install?userType=Company`, { redirect: 'manual' })).headers.get('location')!);
+    expect(agency.searchParams.get('user_type')).toBe('Company');
+    expect(agency.searchParams.get('scope')!.split(' ')).toContain('oauth.write');
+    const location = new URL((await fetch(`${gw.url}/oauth/install?locationId=${MUMBAI}`, { redirect: 'manual' })).headers.get('location')!);
+    expect(location.searchParams.get('scope')!.split(' ')).not.toContain('oauth.write');
+  });
+
+  it('a call the install was not granted the scope for: UPSTREAM_SCOPE_MISSING naming it and the install URL, no refresh spent', async () => {
+    const gw = await gateway();
+    await installThroughBrowser(gw.url, `locationId=${MUMBAI}`);
+    const [conversation] = (await gw.upstreams.hoopai.searchConversations(MUMBAI, { limit: 1 })).conversations;
+    // The app's consent asked for conversations.readonly but not conversations/message.readonly.
+    const failure = await gw.upstreams.hoopai.getMessages(MUMBAI, conversation!.id).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UpstreamError);
+    expect((failure as UpstreamError).extensions).toEqual({
+      code: 'UPSTREAM_SCOPE_MISSING',
+      upstream: 'hoopai',
+      upstreamStatus: 401,
+      traceId: expect.any(String),
+      missingScope: 'conversations/message.readonly',
+      locationId: MUMBAI,
+      installUrl: `${gw.url}/oauth/install?locationId=${MUMBAI}`,
+    });
+    const stats = await control.stats();
+    expect(stats.requests['GET /conversations/:conversationId/messages']).toBe(1);
+    expect(stats.tokenRefreshes).toBe(0);
+    expect(JSON.stringify((failure as Error).message)).not.toMatch(/Bearer|access_token/);
+    // Nor locations.readonly, which Location.name needs: named the same way.
+    const location = await gw.upstreams.hoopai.getLocation(MUMBAI).catch((error: unknown) => error);
+    expect((location as UpstreamError).extensions).toMatchObject({ code: 'UPSTREAM_SCOPE_MISSING', missingScope: 'locations.readonly', locationId: MUMBAI });
+  });
+});
+
+describe('an uninstall at HoopAI', () => {
+  it('revokes the location: its next call refreshes once, is refused, and fails REAUTH_REQUIRED with the install URL', async () => {
+    const gw = await gateway();
+    await installThroughBrowser(gw.url, `locationId=${MUMBAI}`);
+    await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 });
+    const uninstalled = await fetch(`${sandbox.url}/__sandbox/uninstall`, { method: 'POST', body: JSON.stringify({ locationId: MUMBAI }) });
+    expect(uninstalled.status).toBe(200);
+
+    const failure = await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ReauthRequiredError);
+    expect((failure as ReauthRequiredError).extensions).toMatchObject({ code: 'REAUTH_REQUIRED', locationId: MUMBAI, installUrl: `${gw.url}/oauth/install?locationId=${MUMBAI}` });
+    const stats = await control.stats();
+    expect(stats.requests['POST /contacts/search']).toBe(2);
+    expect(stats.tokenRefreshes).toBe(1);
+    // Marked: the next call fails at once, without another refresh.
+    await gw.upstreams.hoopai.searchContacts(MUMBAI, { pageLimit: 1 }).catch(() => undefined);
+    expect((await control.stats()).tokenRefreshes).toBe(1);
+    // The private-key location is no app install: untouched.
+    expect((await gw.upstreams.hoopai.searchContacts(BEATLINE, { pageLimit: 1 })).contacts).toHaveLength(1);
+  });
+});
+
 describe('OAuth tokens in use', () => {
   it('500 concurrent calls on an expired token: exactly one refresh, the new pair stored first, no refresh token reused', async () => {
     await installThroughBrowser((await gateway()).url, `locationId=${MUMBAI}`);

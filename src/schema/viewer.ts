@@ -1,15 +1,21 @@
 import { builder } from '../builder';
+import { resolvingUpstream } from './upstream-errors';
 
 interface LocationShape {
   id: string;
-  name: string | null;
 }
 
 const LocationRef = builder.objectRef<LocationShape>('Location').implement({
   description: 'A HoopAI location (sub-account): the tenant boundary of all CRM data.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The HoopAI locationId, as is (not a Relay global id).' }),
-    name: t.exposeString('name', { nullable: true, description: 'Display name, when the gateway knows it.' }),
+    name: t.string({
+      nullable: true,
+      description:
+        "The location's name in HoopAI (its sub-account name), read with the location's own credentials and cached for minutes; null, with the error, when HoopAI cannot say.",
+      // Only the caller's own locations reach here (Viewer.locations).
+      resolve: (location, _, ctx) => resolvingUpstream(async () => (await ctx.services.crm.location(location.id, ctx.upstreamCall)).name),
+    }),
   }),
 });
 
@@ -24,8 +30,7 @@ const ViewerRef = builder.objectRef<Record<string, never>>('Viewer').implement({
     locations: t.field({
       type: [LocationRef],
       description: 'HoopAI locations this caller may read or write.',
-      resolve: (_, __, ctx) =>
-        ctx.viewer.locationIds.map((id) => ({ id, name: ctx.services.locationNames[id] ?? null })),
+      resolve: (_, __, ctx) => ctx.viewer.locationIds.map((id) => ({ id })),
     }),
     catalogMode: t.string({
       nullable: true,

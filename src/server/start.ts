@@ -114,10 +114,10 @@ export async function startGateway(
   }
   const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
-    locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
     subscriptionBufferEvents: config.limits.subscriptionBufferEvents,
     onSubscriptionEnded: (reason) => observability.metrics.subscriptionsEnded.inc({ reason }),
+    idempotency: config.idempotency,
     shared,
     logger,
     observer,

@@ -47,7 +47,10 @@ export function upstreamOptionsFrom(
       locationId,
       auth: { kind: 'private-key' as const, key },
     })),
-    ...(hoopai.oauth?.locationIds ?? []).map((locationId) => ({ locationId, auth: { kind: 'oauth' as const } })),
+    ...(hoopai.oauth?.locationIds ?? []).map((locationId) => ({
+      locationId,
+      auth: { kind: 'oauth' as const, companyId: hoopai.oauth?.companies[locationId] },
+    })),
   ];
   return {
     ...common,

@@ -12,6 +12,7 @@ import { HoopaiAppInstalls } from './hoopai/app-installs';
 import { LocationTokens } from './hoopai/location-tokens';
 import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
+import { isScopeRefusal } from './hoopai/refusals';
 import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
@@ -126,9 +127,10 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
   }
   const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
-    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter),
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter, isScopeRefusal),
     versions,
     secrets,
+    (locationId) => (hoopaiOAuth?.isOAuthLocation(locationId) ? hoopaiOAuth.installUrl(locationId) : undefined),
   );
 
   const breakerCooldownMs = { ...DEFAULT_BREAKER_TUNING, ...options.breaker }.cooldownMs;

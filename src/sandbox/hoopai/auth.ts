@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ControlPlane } from '../common/control-plane';
 import { HttpError } from '../common/http-error';
 import type { RouteMeta, SandboxRequest, SandboxResponse } from '../common/types';
+import { acceptedVersions, requiredScope, SCOPE_MISSING_BODY, VERSION_MISSING_BODY, versionInvalidBody } from './api-access';
 import { privateIntegrationKey, SANDBOX_LOCATIONS } from './locations';
 import { callerOfInstall, SANDBOX_SCOPES } from './oauth/install';
 import type { OAuthTokenRegistry } from './oauth/token-registry';
@@ -10,8 +11,9 @@ import { setCaller, type Caller } from './world';
 
 /**
  * The gate in front of every HoopAI API route, in the order the upstream applies it:
- * `Version` header → bearer token → per-location budget. Routes opt out with meta:
- * `versionHeader: false` (no `Version` needed) and `bearer: false` (no token checked).
+ * `Version` header (one of the route family's values, api-access.ts) → bearer token →
+ * per-location budget → the route's scope. Routes opt out with meta: `versionHeader: false`
+ * (no `Version` needed) and `bearer: false` (no token checked).
  */
 
 /** The consent page: a URL a browser opens. */
@@ -20,7 +22,6 @@ export const BROWSER_ROUTE: RouteMeta = { bearer: false, versionHeader: false };
 export const CLIENT_CREDENTIALS_ROUTE: RouteMeta = { bearer: false, versionHeader: false };
 
 const INVALID_TOKEN_BODY = { statusCode: 401, message: 'Invalid token: access token is invalid', error: 'Unauthorized' } as const;
-const VERSION_MISSING_BODY = { statusCode: 400, message: 'version header was not found' } as const;
 const TOO_MANY_REQUESTS_BODY = { statusCode: 429, message: 'Too many requests' } as const;
 const RATE_LIMIT_STATE = 'rateLimit';
 
@@ -65,9 +66,9 @@ export interface ApiGate {
 export function createApiGate(deps: ApiGateDeps): ApiGate {
   return {
     before(req) {
-      const version = req.headers.version;
-      if (req.meta.versionHeader !== false && (typeof version !== 'string' || version.trim() === '')) {
-        return { status: 400, body: { ...VERSION_MISSING_BODY } };
+      if (req.meta.versionHeader !== false) {
+        const refused = versionRefusal(req);
+        if (refused) return refused;
       }
       if (req.meta.bearer === false) return undefined;
 
@@ -78,9 +79,13 @@ export function createApiGate(deps: ApiGateDeps): ApiGate {
       deps.ctl.countLocation(budgetKey);
       const decision = deps.limiter.take(budgetKey, deps.ctl.faults.rateLimitPer10s ?? DEFAULT_BURST_MAX);
       req.state[RATE_LIMIT_STATE] = decision;
-      if (decision.allowed) return undefined;
-      deps.ctl.countRateLimited();
-      return { status: 429, body: { ...TOO_MANY_REQUESTS_BODY } };
+      if (!decision.allowed) {
+        deps.ctl.countRateLimited();
+        return { status: 429, body: { ...TOO_MANY_REQUESTS_BODY } };
+      }
+      const scope = requiredScope(req.meta);
+      if (scope && !caller.scopes.includes(scope)) return { status: 401, body: { ...SCOPE_MISSING_BODY } };
+      return undefined;
     },
 
     /**
@@ -96,6 +101,13 @@ export function createApiGate(deps: ApiGateDeps): ApiGate {
       };
     },
   };
+}
+
+function versionRefusal(req: SandboxRequest): SandboxResponse | undefined {
+  const version = req.headers.version;
+  if (typeof version !== 'string' || version.trim() === '') return { status: 400, body: { ...VERSION_MISSING_BODY } };
+  const accepted = acceptedVersions(req.meta);
+  return accepted.includes(version.trim()) ? undefined : { status: 400, body: versionInvalidBody(version.trim(), accepted) };
 }
 
 function traceIdOfBody(body: unknown): string | undefined {

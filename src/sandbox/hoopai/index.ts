@@ -12,6 +12,7 @@ import { ACCESS_TOKEN_TTL_SECONDS, OAuthTokenRegistry } from './oauth/token-regi
 import { SlidingWindowRateLimiter } from './rate-limit';
 import { registerContactRoutes } from './routes/contacts';
 import { registerConversationRoutes } from './routes/conversations';
+import { registerLocationRoutes } from './routes/locations';
 import { webhookControlRoutes } from './webhooks/control-routes';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import { webhookSigningKeys } from './webhooks/keys';
@@ -61,7 +62,8 @@ function errorResponse(status: number, message: string): SandboxResponse {
  */
 export async function startHoopaiSandbox(options: HoopaiSandboxOptions = {}): Promise<RunningHoopaiSandbox> {
   const keys = await webhookSigningKeys();
-  const ctl = new ControlPlane();
+  // lostAnswerRate (0..1): a write is carried out, then its connection reset before the answer.
+  const ctl = new ControlPlane({ lostAnswerRate: { min: 0, max: 1 } });
   const store = new HoopaiStore();
   const now = () => Date.now();
   const registry = new OAuthTokenRegistry({ now, accessTtlSeconds: () => ctl.tokenTtlSeconds(ACCESS_TOKEN_TTL_SECONDS) });
@@ -73,10 +75,11 @@ export async function startHoopaiSandbox(options: HoopaiSandboxOptions = {}): Pr
   const router = new Router();
   registerContactRoutes(router, world, store);
   registerConversationRoutes(router, world, store);
-  registerOAuthRoutes(router, { ctl, registry, locations });
+  registerLocationRoutes(router, registry);
+  registerOAuthRoutes(router, { ctl, registry, locations, webhooks: dispatcher, now });
   const gate = createApiGate({ ctl, registry, limiter });
   const webhookControl = webhookControlRoutes({ world, store, keys });
-  const oauthControl = oauthControlRoutes(locations);
+  const oauthControl = oauthControlRoutes({ locations, registry, webhooks: dispatcher });
 
   const server = createSandboxServer({
     name: 'hoopai',

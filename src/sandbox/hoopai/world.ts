@@ -19,10 +19,15 @@ export interface Caller {
 
 /** An event for the webhook dispatcher; it adds `timestamp` and `webhookId` and signs it. */
 export interface WebhookEvent {
-  /** e.g. `ContactCreate`, `ContactUpdate`, `ContactDelete`, `InboundMessage`, `OutboundMessage`. */
+  /**
+   * The documented event name, e.g. `ContactCreate`, `InboundMessage`,
+   * `ConversationUnreadWebhook`, `AppInstall`; the payload's own `type` may differ from it
+   * (`ConversationUnreadUpdate`, `INSTALL`, `UNINSTALL`), as the documented examples have it.
+   */
   type: string;
+  /** The location the event is about; the company for an agency's AppInstall / AppUninstall. */
   locationId: string;
-  /** The documented payload without `timestamp` and `webhookId` (it includes `type` and `locationId`). */
+  /** The documented payload without `timestamp` and `webhookId` (it includes `type`, and `locationId` where the example has one). */
   payload: Record<string, unknown>;
 }
 

@@ -68,7 +68,7 @@ function fieldCost(walk: Walk, field: FieldPlan, objects: number, parentEdges: n
     return tally;
   }
   if (!selection) return tally;
-  const perObject = rule?.items?.(args) ?? (field.field.name === 'edges' && parentEdges !== undefined ? parentEdges : field.returnsList ? ASSUMED_MAX_LIST_ITEMS : 1);
+  const perObject = rule?.items?.(args, walk.knowledge) ?? (field.field.name === 'edges' && parentEdges !== undefined ? parentEdges : field.returnsList ? ASSUMED_MAX_LIST_ITEMS : 1);
   tally.merge(selectionCost(walk, selection, objects * perObject, rule?.edges?.(args), ancestors));
   return tally;
 }

@@ -22,13 +22,15 @@ export interface CostKnowledge {
   pageLimits(list: PagedList): PageSizeLimits;
   /** Pages one listing of every filter takes (learned from the last listing). */
   filterListingPages(): number;
+  /** How many locations the caller may use: the length of `viewer.locations`. */
+  callerLocations(): number;
 }
 
 export interface FieldCost {
   /** Calls one resolution of the field makes itself (loaders: at most one per distinct key). */
   calls?(args: Arguments, knowledge: CostKnowledge): Partial<CallsByUpstream>;
   /** Objects one resolution hands to the selection below it: list lengths, window sizes. */
-  items?(args: Arguments): number;
+  items?(args: Arguments, knowledge: CostKnowledge): number;
   /** A connection: how many edges its `edges` list holds. */
   edges?(args: Arguments): number;
   /**
@@ -132,6 +134,10 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Query.nodes': {
     byType: (args, knowledge) => nodeLookups(Array.isArray(args.ids) && args.ids.length <= MAX_NODE_IDS ? args.ids : [], knowledge),
   },
+
+  // The caller's locations (viewer.ts): each name is one GET /locations/:id unless cached.
+  'Viewer.locations': { items: (_, knowledge) => knowledge.callerLocations() },
+  'Location.name': { calls: () => hoopai(1) },
 
   // CRM (schema/crm/*).
   'Query.contacts': {

@@ -109,6 +109,13 @@ export class GatewayMetrics {
     ['cache', 'reason'],
   );
 
+  // Writes with an idempotency key.
+  readonly idempotentWrites = this.#counter(
+    'gateway_idempotent_writes_total',
+    'Mutations with an idempotencyKey, by mutation and outcome (written, replayed, reconciled, in_progress, unavailable, key_reused, outcome_unknown, failed)',
+    ['mutation', 'outcome'],
+  );
+
   // HoopAI webhooks (POST /webhooks/hoopai).
   readonly webhookDeliveries = this.#counter(
     'gateway_webhook_deliveries_total',

@@ -8,6 +8,9 @@ import { InstallRefusedError, UpstreamError, type HoopaiOAuthInstaller, type Ins
 const STATE_COOKIE = 'hoop_oauth_state';
 const STATE_TTL_MS = 10 * 60_000;
 
+/** The `user_type` of the code exchange: what the consent page was asked for. */
+type InstallKind = 'Location' | 'Company';
+
 export interface OAuthRoutesOptions {
   logger?: Logger;
   /** How long an install link stays valid, ms. Default 600000 (10 min). */
@@ -26,8 +29,8 @@ export interface OAuthRoutesOptions {
 export function useOAuthRoutes(hoopai: HoopaiOAuthInstaller, options: OAuthRoutesOptions = {}): Plugin {
   const logger = options.logger ?? defaultLogger;
   const ttl = options.stateTtlMs ?? STATE_TTL_MS;
-  /** Issued states not yet used; single use, forgotten after `ttl`. */
-  const pending = new LRUCache<string, true>({ max: 10_000, ttl });
+  /** Issued states not yet used, with the kind of install each started; single use, forgotten after `ttl`. */
+  const pending = new LRUCache<string, InstallKind>({ max: 10_000, ttl });
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
@@ -47,7 +50,7 @@ export function useOAuthRoutes(hoopai: HoopaiOAuthInstaller, options: OAuthRoute
       return page(400, 'Unknown location', `Location ${locationId} is not configured for OAuth in this gateway.`);
     }
     const state = randomBytes(32).toString('base64url');
-    pending.set(state, true);
+    pending.set(state, agency ? 'Company' : 'Location');
     const secure = url.protocol === 'https:' ? '; Secure' : '';
     return new ResponseClass(null, {
       status: 302,
@@ -64,7 +67,8 @@ export function useOAuthRoutes(hoopai: HoopaiOAuthInstaller, options: OAuthRoute
     const state = url.searchParams.get('state');
     if (url.searchParams.has('error')) return page(400, 'Install cancelled', 'The app was not installed. Start again at /oauth/install.');
     if (!code || !state) return page(400, 'Incomplete callback', 'The callback needs both code and state. Start again at /oauth/install.');
-    if (!pending.has(state)) {
+    const userType = pending.get(state);
+    if (!userType) {
       return page(400, 'Install link expired', 'This install link has expired or was already used. Start again at /oauth/install.');
     }
     if (!sameState(cookie(request, STATE_COOKIE), state)) {
@@ -72,7 +76,7 @@ export function useOAuthRoutes(hoopai: HoopaiOAuthInstaller, options: OAuthRoute
     }
     pending.delete(state);
     try {
-      const result = await hoopai.completeInstall(code, { signal: request.signal });
+      const result = await hoopai.completeInstall(code, userType, { signal: request.signal });
       logger.info({ userType: result.userType, locationId: result.locationId, companyId: result.companyId }, 'HoopAI app installed');
       return page(200, 'App installed', installedText(result), { installed: true, ...result });
     } catch (error) {

@@ -52,7 +52,7 @@ export function useSubscriptionEvents(options: SubscriptionEventsOptions): Plugi
         const variables = plan && coercedVariables(args.schema, plan.operation, args.variableValues);
         // No plan, or variables graphql-js refuses: it fails before anything is subscribed.
         if (!plan || !variables) return;
-        estimate = estimateCalls(plan, variables, costKnowledgeOf(ctx.services));
+        estimate = estimateCalls(plan, variables, costKnowledgeOf(ctx.services, ctx.viewer));
       } catch (error) {
         if (!(error instanceof PlanTooLargeError)) throw error;
         setResultAndStopExecution({ errors: [gatewayError(ErrorCode.QUERY_TOO_COMPLEX, `The document is too large to run: ${error.message}.`)] });

@@ -77,7 +77,7 @@ export function useUpstreamCost(options: UpstreamCostOptions): Plugin {
       const variables = coercedVariables(args.schema, plan.operation, args.variableValues);
       // Variables graphql-js refuses fail the request before any field runs: it costs nothing.
       if (!variables) return;
-      const estimate = estimateCalls(plan, variables, costKnowledgeOf(ctx.services));
+      const estimate = estimateCalls(plan, variables, costKnowledgeOf(ctx.services, ctx.viewer));
       const caller = ctx.viewer.name;
       if (estimate.total > options.maxCalls) {
         const report = costReport(estimate, undefined, options.maxCalls, { perMinute: options.budget.perMinute, remaining: await options.budget.remaining(caller) });

@@ -1,21 +1,25 @@
 import { LRUCache } from 'lru-cache';
 import { NO_OBSERVER, reportEvictions, type UpstreamObserver } from '../observability';
-import type { CrmContact, CrmConversation } from './records';
+import type { CrmContact, CrmConversation, CrmLocation } from './records';
 
 export interface CrmCacheOptions {
   /** Most entries held, across all locations (default 20,000). */
   maxEntries?: number;
-  /** How long an entry is served (defaults: contacts 30 s, conversations 15 s). */
-  ttlMs?: Partial<Record<'contact' | 'conversation', number>>;
+  /** How long an entry is served (defaults: contacts 30 s, conversations 15 s, locations 10 min). */
+  ttlMs?: Partial<Record<'contact' | 'conversation' | 'location', number>>;
   /** Epoch ms; injectable so expiry can be tested without waiting. */
   clock?: () => number;
   /** Told of every lookup (hit or miss) and eviction. */
   observer?: UpstreamObserver;
 }
 
-const DEFAULT_TTL_MS = { contact: 30_000, conversation: 15_000 };
+/** A location's name changes when an admin renames the sub-account: rarely, and nothing announces it. */
+const DEFAULT_TTL_MS = { contact: 30_000, conversation: 15_000, location: 600_000 };
 
-type Entry = { kind: 'contact'; contact: CrmContact } | { kind: 'conversation'; conversation: CrmConversation };
+type Entry =
+  | { kind: 'contact'; contact: CrmContact }
+  | { kind: 'conversation'; conversation: CrmConversation }
+  | { kind: 'location'; location: CrmLocation };
 
 /**
  * A moment in the cache's history, taken before an upstream read: the read's answer is
@@ -100,6 +104,19 @@ export class CrmCache {
     const entryKey = key(locationId, 'conversation', conversation.id);
     if (conversation.locationId !== locationId || !this.#storable(entryKey, readSince)) return;
     this.#entries.set(entryKey, { kind: 'conversation', conversation }, { ttl: this.#ttl.conversation });
+  }
+
+  /** The location itself (its name), read with its own credentials. */
+  location(locationId: string): CrmLocation | undefined {
+    const entry = this.#entries.get(key(locationId, 'location', locationId));
+    this.#observer.cacheLookup('crm', entry?.kind === 'location');
+    return entry?.kind === 'location' ? entry.location : undefined;
+  }
+
+  putLocation(location: CrmLocation, readSince?: CacheMark): void {
+    const entryKey = key(location.id, 'location', location.id);
+    if (!this.#storable(entryKey, readSince)) return;
+    this.#entries.set(entryKey, { kind: 'location', location }, { ttl: this.#ttl.location });
   }
 
   forgetContact(locationId: string, contactId: string): void {

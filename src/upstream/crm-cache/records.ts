@@ -1,4 +1,4 @@
-import type { Contact, Conversation, ConversationSearchItem, Message, SearchContact } from '../hoopai/types';
+import type { Contact, Conversation, ConversationSearchItem, HoopaiLocation, Message, SearchContact } from '../hoopai/types';
 
 /**
  * One canonical shape per HoopAI object, whichever route it came from. The routes disagree
@@ -149,4 +149,14 @@ export function toCrmMessage(raw: Message, locationId: string, conversationId: s
     attachments: Array.isArray(raw.attachments) ? raw.attachments.filter((a): a is string => typeof a === 'string') : [],
     dateAdded: epochMs(raw.dateAdded),
   };
+}
+
+/** A HoopAI location (sub-account) as the graph shows it. */
+export interface CrmLocation {
+  id: string;
+  name: string;
+}
+
+export function toCrmLocation(location: HoopaiLocation): CrmLocation {
+  return { id: location.id, name: location.name };
 }

@@ -2,11 +2,12 @@ import type { SecretRegistry } from '../../logger';
 import type { AuthorizedCaller } from '../http/authorized-caller';
 import type { CallOptions } from '../http/call-scope';
 import type { HttpResponse } from '../http/exchange';
-import { errorForStatus } from '../http/upstream-body';
 import { hoopaiEndpoints, type HoopaiFamily, type HoopaiRequest } from './endpoints';
 import {
   readContact,
   readContactSearch,
+  readLocation,
+  readDuplicateContact,
   readConversation,
   readConversationSearch,
   readDeleted,
@@ -14,6 +15,7 @@ import {
   readSendResult,
   readTags,
 } from './parse';
+import { hoopaiErrorFor } from './refusals';
 import type {
   Contact,
   ContactInput,
@@ -22,6 +24,7 @@ import type {
   Conversation,
   ConversationSearchParams,
   ConversationSearchResult,
+  HoopaiLocation,
   MessageListParams,
   MessagePage,
   SendMessageInput,
@@ -31,7 +34,7 @@ import type {
 /** `Version` header value per endpoint family (FACTS.md: the OpenAPI files disagree with the docs). */
 export type HoopaiVersions = Record<HoopaiFamily, string>;
 
-export const DEFAULT_HOOPAI_VERSIONS: HoopaiVersions = { contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28' };
+export const DEFAULT_HOOPAI_VERSIONS: HoopaiVersions = { contacts: '2021-07-28', conversations: '2021-07-28', oauth: '2021-07-28', locations: '2021-07-28' };
 
 /**
  * Typed HoopAI calls. Each takes the `locationId` whose credentials and rate-limit bucket
@@ -43,7 +46,15 @@ export class HoopaiClient {
     private readonly caller: AuthorizedCaller,
     private readonly versions: HoopaiVersions,
     private readonly secrets: SecretRegistry,
+    /** Where an admin installs the app again for an OAuth location (named in UPSTREAM_SCOPE_MISSING). */
+    private readonly installUrl: (locationId: string) => string | undefined = () => undefined,
   ) {}
+
+  /** The location (sub-account) itself, with its own credentials: its name, company and timezone. */
+  async getLocation(locationId: string, options: CallOptions = {}): Promise<HoopaiLocation> {
+    const request = hoopaiEndpoints.getLocation(locationId);
+    return readLocation(request, await this.call(locationId, request, options));
+  }
 
   async getContact(locationId: string, contactId: string, options: CallOptions = {}): Promise<Contact> {
     const request = hoopaiEndpoints.getContact(contactId);
@@ -53,6 +64,11 @@ export class HoopaiClient {
   async searchContacts(locationId: string, params: ContactSearchParams, options: CallOptions = {}): Promise<ContactSearchResult> {
     const request = hoopaiEndpoints.searchContacts(locationId, params);
     return readContactSearch(request, await this.call(locationId, request, options));
+  }
+
+  async findDuplicateContact(locationId: string, match: { email?: string; phone?: string }, options: CallOptions = {}): Promise<Contact | undefined> {
+    const request = hoopaiEndpoints.findDuplicateContact(locationId, match);
+    return readDuplicateContact(request, await this.call(locationId, request, options));
   }
 
   async createContact(locationId: string, input: ContactInput, options: CallOptions = {}): Promise<Contact> {
@@ -108,14 +124,9 @@ export class HoopaiClient {
 
   /** A 2xx answer, or the UpstreamError for any other. */
   private async call(locationId: string, request: HoopaiRequest, options: CallOptions): Promise<HttpResponse> {
-    const versioned = { ...request, headers: { ...request.headers, Version: this.versions[request.family] } };
-    const response = await this.caller.call(locationId, versioned, options);
+    const version = this.versions[request.family];
+    const response = await this.caller.call(locationId, { ...request, headers: { ...request.headers, Version: version } }, options);
     if (response.status >= 200 && response.status < 300) return response;
-    throw errorForStatus(response, {
-      upstream: 'hoopai',
-      route: request.route,
-      secrets: this.secrets,
-      notFoundStatuses: request.notFoundStatuses,
-    });
+    throw hoopaiErrorFor(request, response, { locationId, version, secrets: this.secrets, installUrl: this.installUrl });
   }
 }

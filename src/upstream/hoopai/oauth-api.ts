@@ -5,6 +5,7 @@ import { badShape, errorForStatus, isRecord, traceIdOf, upstreamMessages } from 
 import type { UpstreamHttp } from '../http/upstream-http';
 import { InvalidGrantError, type OAuthGrant, type OAuthGrants } from '../tokens/oauth-provider';
 import { hoopaiEndpoints, type HoopaiRequest } from './endpoints';
+import { hoopaiErrorFor } from './refusals';
 
 export interface HoopaiOAuthApp {
   clientId: string;
@@ -31,14 +32,15 @@ export class HoopaiOAuthApi implements OAuthGrants {
     private readonly version: string,
   ) {}
 
-  async exchangeCode(code: string, scope: CallScope): Promise<OAuthGrant> {
+  /** `userType` is what the consent asked for: `Company` for an agency install, `Location` for a sub-account. */
+  async exchangeCode(code: string, userType: 'Location' | 'Company', scope: CallScope): Promise<OAuthGrant> {
     const request = hoopaiEndpoints.token({
       client_id: this.app.clientId,
       client_secret: this.app.clientSecret,
       grant_type: 'authorization_code',
       code,
       redirect_uri: this.app.redirectUri,
-      user_type: 'Location',
+      user_type: userType,
     });
     return this.grant(request, scope);
   }
@@ -70,7 +72,9 @@ export class HoopaiOAuthApi implements OAuthGrants {
   async mintLocationToken(agencyAccessToken: string, companyId: string, locationId: string, scope: CallScope): Promise<OAuthGrant> {
     const request = hoopaiEndpoints.locationToken(companyId, locationId);
     const response = await this.send(request, scope, `Bearer ${agencyAccessToken}`);
-    if (response.status < 200 || response.status >= 300) throw this.failed(request, response);
+    if (response.status < 200 || response.status >= 300) {
+      throw hoopaiErrorFor(request, response, { locationId, version: this.version, secrets: this.http.secrets });
+    }
     return { ...this.readGrant(request, response), userType: 'Location', companyId, locationId };
   }
 

@@ -24,6 +24,16 @@ export interface InstallResult {
   companyId?: string;
 }
 
+/**
+ * An agency token is only good for minting location tokens (`POST /oauth/locationToken`),
+ * which needs `oauth.write`: an agency consent asks for it whatever the configured scopes.
+ */
+const AGENCY_SCOPES = ['oauth.write'];
+
+function consentScopes(configured: readonly string[], agency: boolean): string[] {
+  return agency ? [...new Set([...configured, ...AGENCY_SCOPES])] : [...configured];
+}
+
 /** The install was completed at HoopAI but is not one this gateway serves; nothing was stored. */
 export class InstallRefusedError extends Error {}
 
@@ -51,7 +61,7 @@ export class HoopaiOAuthInstaller {
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('redirect_uri', this.settings.redirectUri);
     url.searchParams.set('client_id', this.settings.clientId);
-    url.searchParams.set('scope', this.settings.scopes.join(' '));
+    url.searchParams.set('scope', consentScopes(this.settings.scopes, target.agency === true).join(' '));
     url.searchParams.set('state', state);
     if (target.locationId) url.searchParams.set('locationId', target.locationId);
     if (target.agency) url.searchParams.set('user_type', 'Company');
@@ -69,10 +79,17 @@ export class HoopaiOAuthInstaller {
     return this.locations.has(locationId);
   }
 
-  /** Exchanges the callback's code and stores the pair (durably) before answering. */
-  async completeInstall(code: string, options: CallOptions = {}): Promise<InstallResult> {
+  /**
+   * Exchanges the callback's code and stores the pair (durably) before answering.
+   * `userType` is the consent the install started (`consentUrl`'s `agency`): the exchange
+   * asks for that kind of token, and a token of the other kind is refused, never stored.
+   */
+  async completeInstall(code: string, userType: 'Location' | 'Company', options: CallOptions = {}): Promise<InstallResult> {
     this.http.secrets.add(code);
-    const grant = await inScope(this.http.scope(options), (scope) => this.api.exchangeCode(code, scope));
+    const grant = await inScope(this.http.scope(options), (scope) => this.api.exchangeCode(code, userType, scope));
+    if (grant.userType !== userType) {
+      throw new InstallRefusedError(`HoopAI answered a ${grant.userType} token to a ${userType} install`);
+    }
     if (grant.userType === 'Company') {
       const serves = [...this.locations.values()].some((location) => location.companyId === grant.companyId);
       if (!grant.companyId || !serves) {

@@ -5,6 +5,7 @@ import type {
   ContactSearchResult,
   Conversation,
   ConversationSearchResult,
+  HoopaiLocation,
   Message,
   MessagePage,
   SearchContact,
@@ -35,6 +36,22 @@ function listOf<T>(context: Route, response: HttpResponse, value: unknown, what:
 export function readContact(context: Route, response: HttpResponse): Contact {
   const body = response.body;
   if (!isRecord(body) || !hasId(body.contact)) fail(context, response, 'answer has no contact');
+  return body.contact as unknown as Contact;
+}
+
+/** `{location}` of `GET /locations/:id`: an id and a name at least. */
+export function readLocation(context: Route, response: HttpResponse): HoopaiLocation {
+  const body = response.body;
+  if (!isRecord(body) || !hasId(body.location) || typeof body.location.name !== 'string') fail(context, response, 'answer has no location with a name');
+  return body.location as unknown as HoopaiLocation;
+}
+
+/** `GET /contacts/search/duplicate`: `{contact}`, or no contact (null or left out) when none matches. */
+export function readDuplicateContact(context: Route, response: HttpResponse): Contact | undefined {
+  const body = response.body;
+  if (!isRecord(body)) fail(context, response, 'answer is not an object');
+  if (body.contact === null || body.contact === undefined) return undefined;
+  if (!hasId(body.contact)) fail(context, response, 'answer has a contact without an id');
   return body.contact as unknown as Contact;
 }
 

@@ -130,13 +130,20 @@ export interface ConversationSearchResult {
   traceId?: string;
 }
 
-/** `GET /conversations/search` query, without `locationId` (the client adds it). */
+/** The `sortBy` values conversations.json lists; HoopAI refuses any other with a 400. */
+export type ConversationSortBy = 'last_manual_message_date' | 'last_message_date' | 'score_profile' | 'overdue_at' | 'due_at';
+
+/**
+ * `GET /conversations/search` query, without `locationId` (the client adds it). Every
+ * field takes only what conversations.json documents, so the gateway cannot send a value
+ * HoopAI refuses (test/upstream-hoopai-spec-parameters.test.ts).
+ */
 export interface ConversationSearchParams {
   contactId?: string;
   assignedTo?: string;
   query?: string;
   sort?: 'asc' | 'desc';
-  sortBy?: string;
+  sortBy?: ConversationSortBy;
   /** The sort value of the last item seen (cursor). */
   startAfterDate?: number;
   /** Default 20. */
@@ -220,4 +227,13 @@ export interface SendMessageResult {
   emailMessageId?: string;
   msg?: string;
   status?: string;
+}
+
+/** `GET /locations/:locationId` → `{location}` (a sub-account); the gateway relies on `id` and `name`. */
+export interface HoopaiLocation {
+  id: string;
+  name: string;
+  companyId?: string;
+  timezone?: string;
+  [field: string]: unknown;
 }

@@ -14,16 +14,19 @@ const DEFAULT_429_BACKOFF_MS = 1_000;
 /**
  * A credentialed call: token → (per-location rate limit) → breaker → HTTP, with retries
  * for what may be retried. A 401 renews the token once per call — across retries too — and
- * sends again; a second 401 is UNAUTHENTICATED, never another renewal.
+ * sends again; a second 401 is UNAUTHENTICATED, never another renewal. A 401 the upstream
+ * says no renewal can cure (`renewalCannotCure`, e.g. a scope the token was never granted)
+ * is handed back as it is, without spending a renewal.
  */
 export class AuthorizedCaller {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly tokens: TokenProvider,
     private readonly limiter?: LocationRateLimiter,
+    private readonly renewalCannotCure: (response: HttpResponse) => boolean = () => false,
   ) {}
 
-  /** Returns any answer below 500 other than 401/429; the client reads its status and body. */
+  /** Returns any answer below 500 other than 429 and a curable 401; the client reads its status and body. */
   async call(key: string, request: UpstreamRequest, options: CallOptions): Promise<HttpResponse> {
     let renewed = false;
     return inScope(this.http.scope(options), (scope) =>
@@ -31,12 +34,12 @@ export class AuthorizedCaller {
         async () => {
           const token = await this.tokens.token(key, scope);
           const response = await this.sendCounted(key, request, scope, token);
-          if (response.status !== 401) return response;
+          if (response.status !== 401 || this.renewalCannotCure(response)) return response;
           if (renewed) throw this.unauthenticated(key, request, response);
           renewed = true;
           const fresh = await this.tokens.renew(key, token, scope);
           const retried = await this.sendCounted(key, request, scope, fresh);
-          if (retried.status === 401) throw this.unauthenticated(key, request, retried);
+          if (retried.status === 401 && !this.renewalCannotCure(retried)) throw this.unauthenticated(key, request, retried);
           return retried;
         },
         {

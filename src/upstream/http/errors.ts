@@ -17,6 +17,8 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
   | 'REAUTH_REQUIRED'
+  | 'UPSTREAM_SCOPE_MISSING'
+  | 'UPSTREAM_VERSION_REFUSED'
   | 'BAD_USER_INPUT'
   | 'COST_LIMIT_EXCEEDED';
 
@@ -165,6 +167,43 @@ export class ReauthRequiredError extends UpstreamError {
 
   override get extensions(): Record<string, unknown> {
     return compact({ ...super.extensions, locationId: this.locationId, installUrl: this.installUrl });
+  }
+}
+
+/**
+ * The location's upstream credentials were not granted the scope this call needs (HoopAI
+ * answers 401 for it, which renewing the token cannot cure). An admin installs the app again
+ * with the scope (`installUrl`, for OAuth locations) or adds it to the private integration.
+ */
+export class UpstreamScopeMissingError extends UpstreamError {
+  readonly code = 'UPSTREAM_SCOPE_MISSING';
+  constructor(
+    readonly missingScope: string,
+    readonly locationId: string,
+    readonly installUrl: string | undefined,
+    details: UpstreamErrorDetails,
+  ) {
+    super(`HoopAI credentials of location ${locationId} lack the ${missingScope} scope`, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return compact({ ...super.extensions, missingScope: this.missingScope, locationId: this.locationId, installUrl: this.installUrl });
+  }
+}
+
+/** HoopAI refused the `Version` header the gateway is configured to send for this family of endpoints. */
+export class UpstreamVersionRefusedError extends UpstreamError {
+  readonly code = 'UPSTREAM_VERSION_REFUSED';
+  constructor(
+    readonly family: string,
+    readonly version: string,
+    details: UpstreamErrorDetails,
+  ) {
+    super(`HoopAI refused Version ${version} for its ${family} endpoints: the gateway's version setting for them must change`, details);
+  }
+
+  override get extensions(): Record<string, unknown> {
+    return { ...super.extensions, family: this.family, version: this.version };
   }
 }
 

@@ -8,15 +8,29 @@ import type { ContactRecord, ConversationRecord } from './types';
  * repeats. Conversations without a value for the sort field are left out.
  */
 
-const SORT_FIELDS = {
-  last_message_date: (c: ConversationRecord) => c.lastMessageDate,
-  last_manual_message_date: (c: ConversationRecord) => c.lastManualMessageDate,
-  date_added: (c: ConversationRecord) => c.dateAdded,
-  date_updated: (c: ConversationRecord) => c.dateUpdated,
-} as const;
+/**
+ * `sortBy` exactly as conversations.json lists it. The sandbox keeps no score profiles and
+ * no due dates, so sorting by `score_profile`, `overdue_at` or `due_at` is accepted and
+ * finds nothing (conversations without a sort value are left out, as below).
+ */
+export const CONVERSATION_SORT_BY = ['last_manual_message_date', 'last_message_date', 'score_profile', 'overdue_at', 'due_at'] as const;
+
+const SORT_FIELDS: Record<(typeof CONVERSATION_SORT_BY)[number], (c: ConversationRecord) => number | undefined> = {
+  last_manual_message_date: (c) => c.lastManualMessageDate,
+  last_message_date: (c) => c.lastMessageDate,
+  score_profile: () => undefined,
+  overdue_at: () => undefined,
+  due_at: () => undefined,
+};
 
 const epochMs = z.coerce.number().int().min(0);
 
+/**
+ * The query as conversations.json documents it. Its only refusal status is 400, so a
+ * refusal answers 400 (BadRequestDTO), not the 422 other routes use. `limit` is a number
+ * with a default of 20 and no documented bound: any whole number is taken as it is (the
+ * sandbox's largest location has 600 conversations), a fraction is cut to a whole one.
+ */
 export const conversationSearchQuery = z
   .object({
     locationId: z.string().min(1),
@@ -25,9 +39,13 @@ export const conversationSearchQuery = z
     assignedTo: z.string().optional(),
     query: z.string().optional(),
     sort: z.enum(['asc', 'desc']).default('desc'),
-    sortBy: z.enum(Object.keys(SORT_FIELDS) as [keyof typeof SORT_FIELDS]).default('last_message_date'),
+    sortBy: z.enum(CONVERSATION_SORT_BY).default('last_message_date'),
     startAfterDate: epochMs.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: z.coerce
+      .number()
+      .refine(Number.isFinite, 'limit must be a number conforming to the specified constraints')
+      .transform((value) => Math.max(0, Math.trunc(value)))
+      .default(20),
     status: z.enum(['all', 'read', 'unread', 'starred', 'recents']).default('all'),
     lastMessageType: z.string().optional(),
     lastMessageDirection: z.enum(['inbound', 'outbound']).optional(),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { CONVERSATION_TYPE_NUMBERS, MESSAGE_TYPE_NUMBERS } from './channels';
 import { fullName } from './contact-shapes';
 import type { ContactRecord, ConversationRecord, MessageRecord } from './types';
@@ -59,6 +60,33 @@ export function toConversation(conversation: ConversationRecord): Record<string,
     lastMessageDate: conversation.lastMessageDate,
     dateAdded: conversation.dateAdded,
     dateUpdated: conversation.dateUpdated,
+  });
+}
+
+/** UpdateConversationDto (`feedback` is accepted and kept nowhere). */
+export const updateConversationBody = z
+  .object({
+    locationId: z.string().min(1),
+    unreadCount: z.number().int().min(0).optional(),
+    starred: z.boolean().optional(),
+    feedback: z.record(z.unknown()).optional(),
+  })
+  .strict();
+
+/** ConversationDto, as `PUT /conversations/:id` answers it: `lastMessageDate` is a string of ms there. */
+export function toUpdatedConversation(conversation: ConversationRecord): Record<string, unknown> {
+  return compact({
+    id: conversation.id,
+    locationId: conversation.locationId,
+    contactId: conversation.contactId,
+    assignedTo: conversation.assignedTo,
+    lastMessageBody: conversation.lastMessageBody,
+    lastMessageDate: String(conversation.lastMessageDate),
+    lastMessageType: conversation.lastMessageType,
+    unreadCount: conversation.unreadCount,
+    inbox: conversation.inbox,
+    starred: conversation.starred,
+    deleted: false,
   });
 }
 

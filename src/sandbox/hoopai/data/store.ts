@@ -1,3 +1,4 @@
+import { conversationUnreadEvent } from './conversation-events';
 import type { WebhookEvent } from '../world';
 import { SANDBOX_LOCATIONS } from '../locations';
 import { IdGenerator, seedFrom } from './ids';
@@ -22,6 +23,8 @@ export interface InboundMessageResult {
   message: MessageRecord;
   /** The `InboundMessage` webhook; the caller emits it (the store knows no dispatcher). */
   event: WebhookEvent;
+  /** Then `ConversationUnreadWebhook`: the message raised the conversation's unread count. */
+  unreadEvent: WebhookEvent;
 }
 
 /**
@@ -133,8 +136,9 @@ export class HoopaiStore {
 
   /**
    * Simulates a message the contact sends in (`type`: a send-API channel, default SMS):
-   * stores it, bumps the conversation's `unreadCount` and returns the `InboundMessage`
-   * webhook for the caller to emit. Throws the upstream's 400 for an unknown contact.
+   * stores it, bumps the conversation's `unreadCount` and returns the webhooks for the
+   * caller to emit, in order: `InboundMessage`, then `ConversationUnreadWebhook`. Throws the
+   * upstream's 400 for an unknown contact.
    */
   receiveInboundMessage(locationId: string, contactId: string, body: string, type = 'SMS', now = Date.now()): InboundMessageResult {
     const contact = this.contact(contactId);
@@ -150,7 +154,7 @@ export class HoopaiStore {
       ...(type === 'Email' ? this.inboundEmailFields(contact) : {}),
       dateAdded: this.timestamp(now),
     });
-    return { conversation, message, event: messageWebhookEvent(message) };
+    return { conversation, message, event: messageWebhookEvent(message), unreadEvent: conversationUnreadEvent(conversation) };
   }
 
   private inboundEmailFields(contact: ContactRecord) {

@@ -1,5 +1,5 @@
 import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
-import { unprocessable } from './upstream-errors';
+import { badRequest, unprocessable } from './upstream-errors';
 
 /**
  * Parses a request body or query with zod and answers the upstream's 422 on failure, with
@@ -9,6 +9,16 @@ export function parseInput<T>(schema: ZodType<T, ZodTypeDef, unknown>, input: un
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   throw unprocessable(result.error.issues.flatMap(describeIssue));
+}
+
+/**
+ * The same checks for a route whose OpenAPI entry documents no 422, only 400
+ * (BadRequestDTO: one `message` string): the messages joined into one.
+ */
+export function parseInputAs400<T>(schema: ZodType<T, ZodTypeDef, unknown>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw badRequest(result.error.issues.flatMap(describeIssue).join('; '));
 }
 
 function describeIssue(issue: ZodIssue): string[] {

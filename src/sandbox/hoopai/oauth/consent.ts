@@ -1,5 +1,6 @@
 import type { Handler, SandboxResponse } from '../../common/types';
 import { SANDBOX_LOCATIONS, SANDBOX_OAUTH_APP } from '../locations';
+import { appInstallEvent } from './app-events';
 import type { OAuthDeps } from './deps';
 import { companyInstall, locationInstall, SANDBOX_SCOPES } from './install';
 
@@ -11,7 +12,8 @@ import { companyInstall, locationInstall, SANDBOX_SCOPES } from './install';
  * Sandbox extensions: `locationId` picks the location (default: the first one);
  * `user_type=Company` or `userType=Company` makes an agency install approved for every
  * location. Any absolute http(s) `redirect_uri` is accepted (the sandbox app has no
- * registered list); the code exchange must repeat the same one if it sends one.
+ * registered list); the code exchange must repeat the same one if it sends one. Each
+ * approval emits `AppInstall`.
  */
 export function consentPage(deps: OAuthDeps): Handler {
   return (req) => {
@@ -29,6 +31,8 @@ export function consentPage(deps: OAuthDeps): Handler {
 
     const target = new URL(redirectUri);
     target.searchParams.set('code', deps.registry.issueCode(install, redirectUri));
+    // The app is installed once the admin approves, whether or not it ever exchanges the code.
+    deps.webhooks.emit(appInstallEvent(install, deps.now()));
     const state = query.get('state');
     if (state !== null) target.searchParams.set('state', state);
     return { status: 302, headers: { location: target.toString() } };

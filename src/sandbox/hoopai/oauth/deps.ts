@@ -1,4 +1,5 @@
 import type { ControlPlane } from '../../common/control-plane';
+import type { WebhookEmitter } from '../world';
 import type { LocationStatus } from './location-status';
 import type { OAuthTokenRegistry } from './token-registry';
 
@@ -7,4 +8,7 @@ export interface OAuthDeps {
   ctl: ControlPlane;
   registry: OAuthTokenRegistry;
   locations: LocationStatus;
+  /** Where AppInstall / AppUninstall go. */
+  webhooks: WebhookEmitter;
+  now(): number;
 }

@@ -17,6 +17,9 @@ export const invalidRefreshToken = () => badRequest(INVALID_REFRESH_TOKEN);
 export const invalidAuthorizationCode = () => badRequest('Invalid grant: authorization code is invalid');
 export const redirectUriMismatch = () => badRequest('Invalid grant: redirect_uri does not match the authorization request');
 export const locationNotActive = () => badRequest(LOCATION_NOT_ACTIVE);
+/** Not documented live; BadRequestDTO like the other grant refusals, without "Invalid grant" (the install is intact). */
+export const userTypeMismatch = (sent: string, installed: string) =>
+  badRequest(`user_type ${sent} does not match the consent: this app was installed as ${installed}`);
 
 export function invalidClient(): HttpError {
   return new HttpError(401, { statusCode: 401, message: 'Invalid client: client credentials are invalid', error: 'Unauthorized' });

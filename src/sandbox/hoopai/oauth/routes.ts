@@ -1,3 +1,4 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import { BROWSER_ROUTE, CLIENT_CREDENTIALS_ROUTE } from '../auth';
 import { consentPage } from './consent';
@@ -11,5 +12,5 @@ export function registerOAuthRoutes(router: Router, deps: OAuthDeps): void {
   router.get('/oauth/chooselocation', consent, BROWSER_ROUTE);
   router.get('/v2/oauth/chooselocation', consent, BROWSER_ROUTE);
   router.post('/oauth/token', tokenEndpoint(deps), CLIENT_CREDENTIALS_ROUTE);
-  router.post('/oauth/locationToken', locationTokenEndpoint(deps));
+  router.post('/oauth/locationToken', locationTokenEndpoint(deps), apiRoute('oauth', 'oauth.write'));
 }

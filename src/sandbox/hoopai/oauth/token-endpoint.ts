@@ -9,6 +9,7 @@ import {
   redirectUriMismatch,
   requireFields,
   requireOneOf,
+  userTypeMismatch,
 } from './errors';
 import type { Install } from './install';
 import type { TokenPair } from './token-registry';
@@ -18,8 +19,9 @@ const SUPPORTED_GRANTS = ['authorization_code', 'refresh_token'] as const;
 /**
  * `POST /oauth/token`, form-encoded (apps/oauth.json `GetAccessCodebodyDto`). The OpenAPI
  * file lists no `Version` header and no bearer for it: the client authenticates with its
- * id and secret in the form. `user_type` is validated but does not change the answer: the
- * install decides whether the token is a Location or a Company token.
+ * id and secret in the form. `user_type` is optional, but when sent it must match the
+ * install the consent made (`Company` for an agency install, `Location` for a sub-account
+ * one), on the code exchange and on every refresh: the install decides what the token is.
  *
  * Counting: every authorization_code request that passes client authentication is a
  * `tokenGrants`, every refresh_token request a `tokenRefreshes`, refused or not — a client
@@ -43,6 +45,7 @@ function exchangeCode(deps: OAuthDeps, form: URLSearchParams): SandboxResponse {
   requireFields(form, ['code']);
   const issued = deps.registry.redeemCode(form.get('code')!);
   if (!issued) throw invalidAuthorizationCode();
+  assertUserType(form, issued.install);
   const redirectUri = form.get('redirect_uri');
   if (redirectUri !== null && redirectUri !== issued.redirectUri) throw redirectUriMismatch();
   return tokenAnswer(issued.install, deps.registry.issuePair(issued.install));
@@ -55,8 +58,15 @@ function refresh(deps: OAuthDeps, form: URLSearchParams): SandboxResponse {
   const refreshToken = form.get('refresh_token')!;
   const install = deps.registry.refreshInstall(refreshToken);
   if (!install) throw invalidRefreshToken();
+  assertUserType(form, install);
   if (install.locationId && !deps.locations.isActive(install.locationId)) throw locationNotActive();
   return tokenAnswer(install, deps.registry.rotate(refreshToken)!);
+}
+
+/** A `user_type` other than the install's is refused; nothing is issued (a refresh token is not spent). */
+function assertUserType(form: URLSearchParams, install: Install): void {
+  const userType = form.get('user_type');
+  if (userType !== null && userType !== install.userType) throw userTypeMismatch(userType, install.userType);
 }
 
 /** `GetAccessCodeSuccessfulResponseDto`: `locationId` only on Location tokens. */

@@ -94,6 +94,34 @@ export class OAuthTokenRegistry {
     return this.clock.now() - issued.issuedAt < REFRESH_TOKEN_TTL_MS ? issued.value : undefined;
   }
 
+  /**
+   * Revokes every code, access token and refresh token whose install `matches` (an
+   * uninstall): they answer as unknown from now on. Returns how many were revoked.
+   */
+  revoke(matches: (install: Install) => boolean): number {
+    let revoked = 0;
+    for (const entries of [this.accessTokens, this.refreshTokens] as Map<string, Issued<Install>>[]) {
+      for (const [token, issued] of entries) {
+        if (matches(issued.value)) {
+          entries.delete(token);
+          revoked++;
+        }
+      }
+    }
+    for (const [code, issued] of this.codes) if (matches(issued.value.install)) this.codes.delete(code);
+    return revoked;
+  }
+
+  /** An agency install may no longer mint tokens for `locationId` (the app was uninstalled there). */
+  unapprove(locationId: string): void {
+    for (const entries of [this.accessTokens, this.refreshTokens] as Map<string, Issued<Install>>[]) {
+      for (const issued of entries.values()) {
+        const install = issued.value;
+        if (install.userType === 'Company') install.approvedLocations = install.approvedLocations.filter((id) => id !== locationId);
+      }
+    }
+  }
+
   /** Spends `refreshToken` and issues the next pair for the same install. */
   rotate(refreshToken: string): TokenPair | undefined {
     const install = this.refreshInstall(refreshToken);

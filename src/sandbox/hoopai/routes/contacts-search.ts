@@ -1,12 +1,16 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import type { SandboxRequest } from '../../common/types';
 import { assertLocationAccess } from '../world';
 import { listContacts, listQuery, type ListPage, type ListQuery } from '../data/contact-list';
 import { prepareSearch, searchBody } from '../data/contact-search';
-import { toListContact, toSearchContact } from '../data/contact-shapes';
+import { toContact, toListContact, toSearchContact } from '../data/contact-shapes';
 import { locationData } from '../data/location-data';
 import type { HoopaiStore } from '../data/store';
 import { parseInput, queryObject } from '../data/validation';
+import { z } from 'zod';
+
+const READ = apiRoute('contacts', 'contacts.readonly');
 
 /** `POST /contacts/search` and the deprecated `GET /contacts/` it replaces. */
 export function registerContactSearchRoutes(router: Router, store: HoopaiStore): void {
@@ -23,14 +27,23 @@ export function registerContactSearchRoutes(router: Router, store: HoopaiStore):
         traceId: crypto.randomUUID(),
       },
     };
-  });
+  }, READ);
+
+  // Get Duplicate Contact: the location's contact with this email (first) or phone, as
+  // HoopAI's duplicate rule sees it; `{contact: null}` when there is none.
+  router.get('/contacts/search/duplicate', (req) => {
+    const query = parseInput(duplicateQuery, queryObject(req.query));
+    assertLocationAccess(req, query.locationId);
+    const found = store.duplicateOf(query.locationId, query.email, query.number);
+    return { status: 200, body: { contact: found ? toContact(found.contact) : null } };
+  }, READ);
 
   router.get('/contacts/', (req) => {
     const query = parseInput(listQuery, queryObject(req.query));
     assertLocationAccess(req, query.locationId);
     const page = listContacts(locationData(store, query.locationId).contacts.values(), query);
     return { status: 200, body: { contacts: page.contacts.map(toListContact), meta: listMeta(req, query, page) } };
-  });
+  }, READ);
 }
 
 /**
@@ -57,3 +70,5 @@ function listMeta(req: SandboxRequest, query: ListQuery, page: ListPage): Record
   }
   return meta;
 }
+
+const duplicateQuery = z.object({ locationId: z.string().min(1), email: z.string().min(1).optional(), number: z.string().min(1).optional() });

@@ -1,3 +1,4 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import type { SandboxResponse } from '../../common/types';
 import { assertLocationAccess, type HoopaiWorld } from '../world';
@@ -19,6 +20,9 @@ import { parseInput } from '../data/validation';
 import { accessibleContact } from './access';
 import { registerContactSearchRoutes } from './contacts-search';
 
+const READ = apiRoute('contacts', 'contacts.readonly');
+const WRITE = apiRoute('contacts', 'contacts.write');
+
 /**
  * Contact reads and writes. Every handler validates the request (422), then checks the
  * caller may touch the contact's location (401/403), then touches data; writes emit the
@@ -29,7 +33,7 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
   const emit = (type: string, contact: ContactRecord) =>
     world.webhooks.emit({ type, locationId: contact.locationId, payload: toContactWebhookPayload(type, contact) });
 
-  router.get('/contacts/:contactId', (req) => ok({ contact: toContact(accessibleContact(req, store)) }));
+  router.get('/contacts/:contactId', (req) => ok({ contact: toContact(accessibleContact(req, store)) }), READ);
 
   router.post('/contacts/', (req) => {
     const body = parseInput(createContactBody, req.json());
@@ -40,7 +44,7 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
     store.saveContact(contact);
     emit('ContactCreate', contact);
     return { status: 201, body: { contact: toCreatedContact(contact) } };
-  });
+  }, WRITE);
 
   router.put('/contacts/:contactId', (req) => {
     const body = parseInput(updateContactBody, req.json());
@@ -51,14 +55,14 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
     if (!sameTags(stored.tags, updated.tags)) emit('ContactTagUpdate', updated);
     if (stored.dnd !== updated.dnd) emit('ContactDndUpdate', updated);
     return ok({ succeded: true, contact: toContact(updated) });
-  });
+  }, WRITE);
 
   router.delete('/contacts/:contactId', (req) => {
     const contact = accessibleContact(req, store);
     store.deleteContact(contact);
     emit('ContactDelete', contact);
     return ok({ succeded: true });
-  });
+  }, WRITE);
 
   router.post('/contacts/upsert', (req) => {
     // createNewIfDuplicateAllowed never applies: sandbox locations do not allow duplicates.
@@ -78,7 +82,7 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
     store.saveContact(probe);
     emit('ContactCreate', probe);
     return ok({ new: true, contact: toContact(probe), traceId: crypto.randomUUID() });
-  });
+  }, WRITE);
 
   router.post('/contacts/:contactId/tags', (req) => {
     const { tags } = parseInput(tagsBody, req.json());
@@ -90,7 +94,7 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
       emit('ContactTagUpdate', contact);
     }
     return { status: 201, body: { tags: [...contact.tags] } };
-  });
+  }, WRITE);
 
   router.delete('/contacts/:contactId/tags', (req) => {
     const { tags } = parseInput(tagsBody, req.json());
@@ -103,7 +107,7 @@ export function registerContactRoutes(router: Router, world: HoopaiWorld, store:
       emit('ContactTagUpdate', contact);
     }
     return ok({ tags: [...contact.tags] });
-  });
+  }, WRITE);
 }
 
 function ok(body: unknown): SandboxResponse {

@@ -1,3 +1,4 @@
+import { apiRoute } from '../api-access';
 import type { Router } from '../../common/router';
 import { assertLocationAccess, type HoopaiWorld } from '../world';
 import { SEND_CHANNELS } from '../data/channels';
@@ -32,7 +33,7 @@ export function registerMessageRoutes(router: Router, world: HoopaiWorld, store:
         },
       },
     };
-  });
+  }, apiRoute('conversations', 'conversations/message.readonly'));
 
   router.post('/conversations/messages', (req) => {
     const body = parseInput(sendMessageBody, req.json());
@@ -69,7 +70,7 @@ export function registerMessageRoutes(router: Router, world: HoopaiWorld, store:
         status: scheduled ? 'pending' : 'delivered',
       },
     };
-  });
+  }, apiRoute('conversations', 'conversations/message.write'));
 }
 
 /** The contact must have an address for the channel and must not have opted out of it (DND). */

@@ -15,7 +15,8 @@ export interface WebhookControlDeps {
  * - `GET /__sandbox/webhook-keys` → `{rsaPublicKeyPem, ed25519PublicKeyPem}`, what a
  *   receiver verifies this process's deliveries with.
  * - `POST /__sandbox/inbound-message` `{locationId, contactId, body, type?}` → a message the
- *   contact "sends in": stored like any message, and its `InboundMessage` webhook emitted.
+ *   contact "sends in": stored like any message, and its `InboundMessage` webhook emitted,
+ *   then `ConversationUnreadWebhook` for the conversation's new unread count.
  *   Answers `{conversationId, messageId}`, or the upstream's 400/422 for a bad contact/type.
  * - `POST /__sandbox/app-install` / `POST /__sandbox/app-uninstall` `{locationId?, companyId?}`
  *   (at least one) → the app was installed in / uninstalled from it: the `INSTALL` /
@@ -50,6 +51,7 @@ function inboundMessage(deps: WebhookControlDeps, rawBody: Buffer): SandboxRespo
   try {
     const received = deps.store.receiveInboundMessage(locationId, contactId, body, text('type') ?? 'SMS', deps.world.now());
     deps.world.webhooks.emit(received.event);
+    deps.world.webhooks.emit(received.unreadEvent);
     return { status: 200, body: { conversationId: received.conversation.id, messageId: received.message.id } };
   } catch (error) {
     if (error instanceof HttpError) return { status: error.status, body: error.body };
