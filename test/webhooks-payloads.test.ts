@@ -44,11 +44,12 @@ describe.skipIf(DOCS_MISSING)('the documented examples', () => {
   it('installs and uninstalls, of a location or of an agency', () => {
     const uninstall = example('AppUninstall.example.json');
     expect(effectsOf(read(uninstall), 1)).toEqual({
+      at: 1,
       events: [{ kind: 'app', change: 'uninstalled', locationId: uninstall.locationId, companyId: null, contactId: null, at: 1 }],
       install: { change: 'uninstalled', locationId: uninstall.locationId, companyId: undefined },
     });
     // An agency uninstall names no location: no location event, the agency's tokens go.
-    expect(effectsOf(read(example('AppUninstall.example2.json')), 1)).toEqual({ events: [], install: { change: 'uninstalled', locationId: undefined, companyId: 'otg8dTQqGLh3Q6iQI55w' } });
+    expect(effectsOf(read(example('AppUninstall.example2.json')), 1)).toEqual({ at: 1, events: [], install: { change: 'uninstalled', locationId: undefined, companyId: 'otg8dTQqGLh3Q6iQI55w' } });
     expect(effectsOf(read(example('AppInstall.example.json')), 1).install).toEqual({ change: 'installed', locationId: 'otg8dTQqGLh3Q6iQI55w', companyId: 'otg8dTQqGLh3Q6iQI55w' });
     expect(effectsOf(read(example('AppInstall.example3.json')), 1).events).toEqual([]);
   });
@@ -57,9 +58,9 @@ describe.skipIf(DOCS_MISSING)('the documented examples', () => {
     const files = readdirSync(WEBHOOK_DOCS).filter((file) => file.includes('.example'));
     expect(files.length).toBeGreaterThanOrEqual(15);
     for (const file of files) expect(read(example(file)).typeLabel, file).not.toBe('other');
-    expect(effectsOf(read({ type: 'OpportunityCreate', locationId: 've9EPM428h8vShlRW1KT', id: 'o1' }), 1)).toEqual({ events: [] });
+    expect(effectsOf(read({ type: 'OpportunityCreate', locationId: 've9EPM428h8vShlRW1KT', id: 'o1' }), 1)).toEqual({ at: 1, events: [] });
     // A location id that could not be a topic is never published.
-    expect(effectsOf(read({ type: 'ContactUpdate', locationId: 'a:b*', id: 'c1' }), 1)).toEqual({ events: [] });
+    expect(effectsOf(read({ type: 'ContactUpdate', locationId: 'a:b*', id: 'c1' }), 1)).toEqual({ at: 1, events: [] });
   });
 });
 
