@@ -135,6 +135,7 @@ export async function startGateway(
       logger,
     });
   } catch (error) {
+    stopFollowingInstalls?.();
     await Promise.allSettled([upstreams.close(), services.events.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
     throw error;
   }
