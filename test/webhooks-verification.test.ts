@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign as signWith } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
 import { deliver, deliveryCounts, sign, signedDelivery, type Delivery } from './helpers/webhook-delivery';
@@ -12,7 +13,8 @@ import { deliver, deliveryCounts, sign, signedDelivery, type Delivery } from './
  */
 
 const LOCATION = SANDBOX_LOCATIONS[0]!.id;
-const harness = useSandboxGateway({ HOOPAI_WEBHOOK_MAX_BYTES: '4096' });
+let logged = '';
+const harness = useSandboxGateway({ HOOPAI_WEBHOOK_MAX_BYTES: '4096' }, createLogger({ level: 'info', destination: { write: (line: string) => void (logged += line) } }));
 let contact: { id: string; rawId: string };
 
 beforeEach(async () => {
@@ -65,6 +67,11 @@ describe('signatures', () => {
       expect(await refetchesOnRead(), name).toBe(0);
     }
     expect((await counts())['unknown/bad_signature']).toBe((before['unknown/bad_signature'] ?? 0) + 4);
+    // Each refusal is logged, naming which signature headers came, never their values or the body.
+    const refusals = logged.split('\n').filter((line) => line.includes('HoopAI webhook refused: no valid signature'));
+    expect(refusals.length).toBeGreaterThanOrEqual(4);
+    expect(logged).not.toContain(genuine.headers['x-ghl-signature']!);
+    for (const line of refusals) expect(line).not.toContain(contact.rawId);
     // The genuine bytes were never applied, so they are accepted now (no claim was taken).
     expect((await deliver(url(), genuine)).body).toEqual({ status: 'accepted' });
     expect(await refetchesOnRead()).toBe(1);
