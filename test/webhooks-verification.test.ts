@@ -46,6 +46,11 @@ describe('signatures', () => {
       expect(answer, schemes).toMatchObject({ status: 200, body: { status: 'accepted' } });
       expect(await refetchesOnRead(), schemes).toBe(1);
     }
+    // Ed25519 is checked first; an RSA signature that verifies still carries a delivery whose Ed25519 one does not (a key being rotated).
+    const rsaOnly = await signedDelivery(contactUpdate(), 'rsa');
+    const otherEd25519 = (await signedDelivery(contactUpdate(), 'ed25519')).headers['x-ghl-signature']!;
+    const answer = await deliver(url(), { body: rsaOnly.body, headers: { ...rsaOnly.headers, 'x-ghl-signature': otherEd25519 } });
+    expect(answer.body).toEqual({ status: 'accepted' });
   });
 
   it('refuses a delivery with no signature, or one that does not verify, with 401 and changes nothing', async () => {
