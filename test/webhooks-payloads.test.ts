@@ -3,8 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startHoopaiSandbox } from '../src/sandbox/hoopai/index';
+import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+import { startGateway } from '../src/server/start';
 import { effectsOf, readWebhook } from '../src/server/webhooks/hoopai-webhook';
 import { publishedWebhookKeys } from '../src/server/webhooks/published-keys';
+import { deliver, signedDelivery } from './helpers/webhook-delivery';
 
 /**
  * The vendor's documented payloads (../shared/upstream/hoopai/webhooks/, read in place) as
@@ -81,6 +86,30 @@ describe('keys', () => {
     const keys = publishedWebhookKeys();
     expect(keys.ed25519.map((key) => key.asymmetricKeyType)).toEqual(['ed25519']);
     expect(keys.rsa.map((key) => [key.asymmetricKeyType, key.asymmetricKeyDetails?.modulusLength])).toEqual([['rsa', 4096]]);
+  });
+
+  it('in front of the real HoopAI (not sandbox mode) the published keys are used: the sandbox’s signature is refused', async () => {
+    const sandbox = await startHoopaiSandbox({ port: 0, host: '127.0.0.1' });
+    const location = SANDBOX_LOCATIONS[0]!.id;
+    const gateway = await startGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: 'off',
+        HOOPR_SANDBOX_PORT: '0',
+        HOOPAI_BASE_URL: sandbox.url,
+        HOOPAI_PRIVATE_INTEGRATION_KEYS: `${location}:${privateIntegrationKey(location)}`,
+      }),
+      createLogger({ level: 'silent' }),
+    );
+    try {
+      const answer = await deliver(gateway.url, await signedDelivery({ type: 'ContactUpdate', locationId: location, id: 'c1' }));
+      expect(answer.status).toBe(401);
+      expect(answer.body.errors[0].extensions.code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    } finally {
+      await gateway.close(1_000);
+      await sandbox.close();
+    }
   });
 
   it.skipIf(DOCS_MISSING)('the shipped RSA key is the one the vendor documents', () => {
