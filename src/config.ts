@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authEnvShape, buildAuthConfig } from './auth/auth-config';
 import { buildCacheSettings, type CacheSettings, cacheSettingsEnvShape } from './cache-settings';
+import { buildIdempotencySettings, type IdempotencySettings, idempotencyEnvShape } from './idempotency-config';
 import { buildRedisConfig, type RedisConfig, redisEnvShape } from './redis-config';
 import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from './request-limits';
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
@@ -44,6 +45,8 @@ export interface GatewayConfig {
   limits: RequestLimits;
   /** Sizes of what is kept across requests (catalog and CRM caches, idempotency keys). */
   caches: CacheSettings;
+  /** How retries of idempotent writes are answered (settle time after an unknown outcome, wait for one in flight). */
+  idempotency: IdempotencySettings;
   /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
   redis?: RedisConfig;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
@@ -152,6 +155,7 @@ const envSchema = z.object({
   ...authEnvShape,
   ...requestLimitsEnvShape,
   ...cacheSettingsEnvShape,
+  ...idempotencyEnvShape,
   ...redisEnvShape,
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
@@ -205,6 +209,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     requestTimeoutMs: limits.requestTimeoutMs,
     limits,
     caches: buildCacheSettings(env),
+    idempotency: buildIdempotencySettings(env),
     redis: buildRedisConfig(env),
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,

@@ -2,8 +2,9 @@ import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import type { ListPageLimits } from './schema/list-page-limits';
 import type { CachedCatalog } from './upstream/catalog-cache/index';
-import type { CachedCrm, IdempotencyStore } from './upstream/crm-cache/index';
+import type { CachedCrm } from './upstream/crm-cache/index';
 import type { EventBus } from './upstream/events/event-bus';
+import type { IdempotentWrites } from './upstream/idempotency/index';
 import { type CallOptions, RequestCallMeter } from './upstream/index';
 
 /**
@@ -20,8 +21,8 @@ export interface GatewayServices {
   catalog: CachedCatalog;
   /** HoopAI through its per-location cache. */
   crm: CachedCrm;
-  /** Idempotency keys of CRM writes. */
-  idempotency: IdempotencyStore;
+  /** CRM writes at most once per idempotency key (records in the process, or in Redis in shared mode). */
+  idempotency: IdempotentWrites;
   /** What each paged upstream list serves, learned once and shared. */
   pageLimits: ListPageLimits;
   /** Changes to HoopAI data, by location topic, between the instances (and, later, to subscribers). */

@@ -18,6 +18,8 @@ export const ErrorCode = {
   // Mutation payload codes (members of each mutation's result union, never in `errors`).
   UPSTREAM_REFUSED: 'UPSTREAM_REFUSED',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  IDEMPOTENCY_UNAVAILABLE: 'IDEMPOTENCY_UNAVAILABLE',
   // Refused before execution: the document or the request itself.
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',

@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import { type CacheSettings, DEFAULT_CACHE_SETTINGS } from './cache-settings';
+import type { IdempotencySettings } from './idempotency-config';
 import type { GatewayServices } from './context';
 import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
-import { CachedCrm, CrmCache, IdempotencyStore } from './upstream/crm-cache/index';
+import { CachedCrm, CrmCache } from './upstream/crm-cache/index';
 import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
+import { type IdempotencyStore, IdempotentWrites, MemoryIdempotencyStore, RedisIdempotencyStore } from './upstream/idempotency/index';
 import { MemoryEventBus } from './upstream/events/memory-event-bus';
 import { RedisEventBus } from './upstream/events/redis-event-bus';
 import { NO_OBSERVER, type UpstreamObserver, type Upstreams } from './upstream/index';
@@ -15,6 +17,8 @@ export interface ServicesOptions {
   catalogMode: GatewayServices['catalogMode'];
   locationNames?: GatewayServices['locationNames'];
   caches?: Partial<CacheSettings>;
+  /** Settle time and wait of idempotent writes; defaults in src/idempotency-config.ts. */
+  idempotency?: Partial<IdempotencySettings>;
   /** Epoch ms for every cache's expiry; injectable so tests can drive it. */
   clock?: () => number;
   /**
@@ -53,7 +57,12 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
       observer,
     ),
     crm: new CachedCrm(upstreams.hoopai, crmCache, events, clock),
-    idempotency: new IdempotencyStore({ maxEntries: caches.idempotencyMaxKeys, clock, observer }),
+    idempotency: new IdempotentWrites(createIdempotencyStore(options, caches.idempotencyMaxKeys), {
+      ...options.idempotency,
+      clock,
+      observer,
+      logger: options.logger,
+    }),
     pageLimits: createListPageLimits(),
     events,
   };
@@ -62,4 +71,12 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
 /** In shared mode over Redis, so events reach every instance; otherwise in this process. */
 function createEventBus(options: ServicesOptions): EventBus {
   return options.shared ? new RedisEventBus(options.shared, { logger: options.logger }) : new MemoryEventBus({ logger: options.logger });
+}
+
+/**
+ * In shared mode in Redis, so a retry on any instance finds the first attempt (and keyed
+ * writes fail closed while Redis is down); otherwise in this process.
+ */
+function createIdempotencyStore(options: ServicesOptions, maxEntries: number): IdempotencyStore {
+  return options.shared ? new RedisIdempotencyStore(options.shared) : new MemoryIdempotencyStore({ maxEntries, clock: options.clock, observer: options.observer });
 }

@@ -172,9 +172,19 @@ describe('the upstream observer', () => {
     expect(evictions('crm')).toEqual(['capacity', 'expired']);
     expect(await sandboxControl(hoopai.url).requests('GET /contacts/:contactId')).toBe(3);
 
-    const work = async () => 'done';
-    await services.idempotency.run('key-1', 'same input', work);
-    await services.idempotency.run('key-1', 'same input', work);
+    const keyed = {
+      scope: { locationId: BEATLINE, caller: 'observer-test', mutation: 'test', key: 'key-1' },
+      fingerprint: 'same input',
+      deadline: now + 10_000,
+      write: async () => 'done',
+      outcomeUnknown: () => false,
+    };
+    await services.idempotency.run(keyed);
+    await services.idempotency.run(keyed);
     expect(lookups('idempotency')).toEqual(['miss', 'hit']);
+    expect(observer.eventsOf('idempotentWrite')).toEqual([
+      ['test', 'written'],
+      ['test', 'replayed'],
+    ]);
   });
 });

@@ -116,6 +116,7 @@ export async function startGateway(
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     locationNames: config.hoopai.sandbox ? Object.fromEntries(SANDBOX_LOCATIONS.map((l) => [l.id, l.name])) : {},
     caches: config.caches,
+    idempotency: config.idempotency,
     shared,
     logger,
     observer,

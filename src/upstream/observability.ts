@@ -25,6 +25,8 @@ export interface UpstreamObserver {
   cacheLookup(cache: CacheName, hit: boolean): void;
   /** An entry left the cache before anyone removed it: to make room, or because it expired. */
   cacheEvicted(cache: CacheName, reason: EvictionReason): void;
+  /** A write with an idempotency key ended, and how (one per request, however long it waited). */
+  idempotentWrite(mutation: string, outcome: IdempotentWriteOutcome): void;
 }
 
 export interface ObservedRequest {
@@ -62,6 +64,15 @@ export type CacheName = 'catalog' | 'crm' | 'idempotency' | 'documents';
 
 export type EvictionReason = 'capacity' | 'expired';
 
+/**
+ * `written`: this request wrote (first attempt, or a retry after the settle time);
+ * `replayed`: the stored answer; `reconciled`: a lost attempt's write, found upstream;
+ * `in_progress`: told to retry later (in flight or settling); `unavailable`: the store is
+ * unreachable, nothing written; `key_reused`: other input under the key; `outcome_unknown`:
+ * the write may have happened; `failed`: it failed and wrote nothing.
+ */
+export type IdempotentWriteOutcome = 'written' | 'replayed' | 'reconciled' | 'in_progress' | 'unavailable' | 'key_reused' | 'outcome_unknown' | 'failed';
+
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const UNOBSERVED_REQUEST: UpstreamRequestObservation = { headers: NO_HEADERS, finished: () => undefined };
 
@@ -74,6 +85,7 @@ export const NO_OBSERVER: UpstreamObserver = {
   breakerChanged: () => undefined,
   cacheLookup: () => undefined,
   cacheEvicted: () => undefined,
+  idempotentWrite: () => undefined,
 };
 
 /**

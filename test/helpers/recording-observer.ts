@@ -43,5 +43,6 @@ export function recordingObserver(): RecordingObserver {
     breakerChanged: record('breakerChanged'),
     cacheLookup: record('cacheLookup'),
     cacheEvicted: record('cacheEvicted'),
+    idempotentWrite: record('idempotentWrite'),
   };
 }

@@ -18,6 +18,8 @@ export interface SandboxFaults {
   resetConnections?: boolean;
   /** Hoopr only: list pages hold (and report) this many items, whatever `pageSize` asked. */
   servedPageSize?: number;
+  /** HoopAI only: this share of writes is carried out, then its connection reset instead of answered. */
+  lostAnswerRate?: number;
 }
 
 export interface SandboxControl {

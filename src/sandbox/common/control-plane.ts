@@ -84,6 +84,7 @@ export class ControlPlane {
   private inFlight = 0;
   /** Error budget accumulator: `errorRate` 0.2 fails exactly every 5th request, never two in a row. */
   private errorDebt = 0;
+  private lostAnswerDebt = 0;
 
   constructor(sandboxFaults: Record<string, FaultRange> = {}) {
     this.sandboxFaults = sandboxFaults;
@@ -92,6 +93,7 @@ export class ControlPlane {
   setFaults(faults: Faults): void {
     this.faults = faults;
     this.errorDebt = 0;
+    this.lostAnswerDebt = 0;
   }
 
   resetCounters(): void {
@@ -139,6 +141,22 @@ export class ControlPlane {
     this.errorDebt += rate;
     if (this.errorDebt >= 1 - 1e-9) {
       this.errorDebt -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this write (any method but GET) is carried out and then answered with a reset
+   * connection, as when the answer is lost on the way back: the `lostAnswerRate` fault of a
+   * sandbox that declares it, evenly spaced like `errorRate`.
+   */
+  shouldLoseAnswer(method: string): boolean {
+    const rate = typeof this.faults.lostAnswerRate === 'number' ? this.faults.lostAnswerRate : 0;
+    if (rate <= 0 || method === 'GET') return false;
+    this.lostAnswerDebt += rate;
+    if (this.lostAnswerDebt >= 1 - 1e-9) {
+      this.lostAnswerDebt -= 1;
       return true;
     }
     return false;

@@ -91,6 +91,10 @@ export function createSandboxServer(options: SandboxServerOptions): Server {
           : options.errorResponse(404, `Cannot ${method} ${url.pathname}`);
       } else {
         response = await run(sandboxRequest, found.handler);
+        if (response.status < 300 && ctl.shouldLoseAnswer(method)) {
+          req.socket.destroy();
+          return;
+        }
       }
       options.after?.(sandboxRequest, response);
       send(res, response);

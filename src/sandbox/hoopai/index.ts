@@ -61,7 +61,8 @@ function errorResponse(status: number, message: string): SandboxResponse {
  */
 export async function startHoopaiSandbox(options: HoopaiSandboxOptions = {}): Promise<RunningHoopaiSandbox> {
   const keys = await webhookSigningKeys();
-  const ctl = new ControlPlane();
+  // lostAnswerRate (0..1): a write is carried out, then its connection reset before the answer.
+  const ctl = new ControlPlane({ lostAnswerRate: { min: 0, max: 1 } });
   const store = new HoopaiStore();
   const now = () => Date.now();
   const registry = new OAuthTokenRegistry({ now, accessTtlSeconds: () => ctl.tokenTtlSeconds(ACCESS_TOKEN_TTL_SECONDS) });

@@ -19,5 +19,6 @@ export function compositeObserver(observers: readonly UpstreamObserver[]): Upstr
     breakerChanged: (...event) => observers.forEach((observer) => observer.breakerChanged(...event)),
     cacheLookup: (...event) => observers.forEach((observer) => observer.cacheLookup(...event)),
     cacheEvicted: (...event) => observers.forEach((observer) => observer.cacheEvicted(...event)),
+    idempotentWrite: (...event) => observers.forEach((observer) => observer.idempotentWrite(...event)),
   };
 }

@@ -115,6 +115,13 @@ export class GatewayMetrics {
     ['type', 'outcome'],
   );
 
+  // Writes with an idempotency key.
+  readonly idempotentWrites = this.#counter(
+    'gateway_idempotent_writes_total',
+    'Mutations with an idempotencyKey, by mutation and outcome (written, replayed, reconciled, in_progress, unavailable, key_reused, outcome_unknown, failed)',
+    ['mutation', 'outcome'],
+  );
+
   /** With Node's default metrics too (process_*, nodejs_*). */
   constructor() {
     collectDefaultMetrics({ register: this.registry });

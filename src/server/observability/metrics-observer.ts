@@ -61,6 +61,9 @@ export function metricsObserver(metrics: GatewayMetrics): UpstreamObserver {
     cacheEvicted(cache, reason) {
       metrics.cacheEvictions.inc({ cache, reason });
     },
+    idempotentWrite(mutation, outcome) {
+      metrics.idempotentWrites.inc({ mutation, outcome });
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import { type LocationEvent, topicOf } from '../events/location-events';
 import type { CallOptions } from '../http/call-scope';
 import { ForbiddenError, NotFoundError } from '../http/errors';
 import type { CrmCache } from './crm-cache';
+import { findCreatedContact, findSentMessage } from './lost-writes';
 import { type CrmContact, type CrmConversation, toCrmContact, toCrmConversation } from './records';
 
 /**
@@ -111,6 +112,22 @@ export class CachedCrm {
     return succeeded;
   }
 
+  /**
+   * Whether a delete whose answer was lost went through: the contact is gone upstream (read
+   * past the cache), announced as deleted as the delete itself would have.
+   */
+  async contactGone(locationId: string, contactId: string, options: CallOptions): Promise<boolean> {
+    this.cache.forgetContact(locationId, contactId);
+    try {
+      ownedBy(locationId, toCrmContact(await this.client.getContact(locationId, contactId, options)), 'contact');
+      return false;
+    } catch (error) {
+      if (!(asMiss(error, 'contact') instanceof NotFoundError)) throw error;
+    }
+    await this.#announce({ kind: 'contact', change: 'deleted', locationId, contactId });
+    return true;
+  }
+
   /** The contact's tags after the change, as the upstream reports them. */
   async changeTags(locationId: string, contactId: string, change: 'add' | 'remove', tags: readonly string[], options: CallOptions): Promise<string[]> {
     this.cache.forgetContact(locationId, contactId);
@@ -134,6 +151,33 @@ export class CachedCrm {
         this.#announce({ kind: 'message', direction: 'outbound', locationId, messageId, conversationId, contactId: input.contactId }),
       ),
     ]);
+    return result;
+  }
+
+  /**
+   * The contact a create whose answer was lost made (same email or phone, added since
+   * `since`), announced as created as the create itself would have; undefined when none.
+   */
+  async findCreatedContact(
+    locationId: string,
+    match: { email?: string | null; phone?: string | null },
+    since: number,
+    options: CallOptions,
+  ): Promise<CrmContact | undefined> {
+    const contact = await findCreatedContact(this.client, locationId, match, since, options);
+    if (contact) await this.#announce({ kind: 'contact', change: 'created', locationId, contactId: contact.id });
+    return contact;
+  }
+
+  /**
+   * The message a send whose answer was lost sent (same text to the contact, since
+   * `since`); its conversation's copies are dropped, as after the send. Undefined when none.
+   */
+  async findSentMessage(locationId: string, sent: { contactId: string; body: string }, since: number, options: CallOptions): Promise<SendMessageResult | undefined> {
+    const result = await findSentMessage(this.client, locationId, sent, since, options);
+    if (!result) return undefined;
+    this.cache.forgetConversation(locationId, result.conversationId);
+    await this.#announce({ kind: 'conversation', change: 'updated', locationId, conversationId: result.conversationId, contactId: sent.contactId });
     return result;
   }
 

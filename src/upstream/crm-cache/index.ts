@@ -1,4 +1,3 @@
 export { CachedCrm } from './cached-crm';
 export { CrmCache, type CrmCacheOptions } from './crm-cache';
-export { IdempotencyKeyReusedError, IdempotencyStore, type IdempotencyOutcome, type IdempotencyStoreOptions } from './idempotency';
 export * from './records';

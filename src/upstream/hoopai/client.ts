@@ -7,6 +7,7 @@ import { hoopaiEndpoints, type HoopaiFamily, type HoopaiRequest } from './endpoi
 import {
   readContact,
   readContactSearch,
+  readDuplicateContact,
   readConversation,
   readConversationSearch,
   readDeleted,
@@ -53,6 +54,11 @@ export class HoopaiClient {
   async searchContacts(locationId: string, params: ContactSearchParams, options: CallOptions = {}): Promise<ContactSearchResult> {
     const request = hoopaiEndpoints.searchContacts(locationId, params);
     return readContactSearch(request, await this.call(locationId, request, options));
+  }
+
+  async findDuplicateContact(locationId: string, match: { email?: string; phone?: string }, options: CallOptions = {}): Promise<Contact | undefined> {
+    const request = hoopaiEndpoints.findDuplicateContact(locationId, match);
+    return readDuplicateContact(request, await this.call(locationId, request, options));
   }
 
   async createContact(locationId: string, input: ContactInput, options: CallOptions = {}): Promise<Contact> {

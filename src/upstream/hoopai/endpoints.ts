@@ -36,6 +36,11 @@ export const hoopaiEndpoints = {
     family: 'contacts', method: 'POST', route: 'POST /contacts/search', path: '/contacts/search',
     json: { ...params, locationId }, idempotent: true,
   }),
+  /** The location's contact with this email or phone (HoopAI's duplicate rule): how a lost create is found again. */
+  findDuplicateContact: (locationId: string, match: { email?: string; phone?: string }): HoopaiRequest => ({
+    family: 'contacts', method: 'GET', route: 'GET /contacts/search/duplicate', path: '/contacts/search/duplicate',
+    query: { locationId, ...(match.email ? { email: match.email } : {}), ...(match.phone ? { number: match.phone } : {}) }, idempotent: true,
+  }),
   createContact: (locationId: string, input: ContactInput): HoopaiRequest => ({
     family: 'contacts', method: 'POST', route: 'POST /contacts/', path: '/contacts/', json: { ...input, locationId }, idempotent: false,
   }),

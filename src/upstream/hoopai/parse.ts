@@ -38,6 +38,15 @@ export function readContact(context: Route, response: HttpResponse): Contact {
   return body.contact as unknown as Contact;
 }
 
+/** `GET /contacts/search/duplicate`: `{contact}`, or no contact (null or left out) when none matches. */
+export function readDuplicateContact(context: Route, response: HttpResponse): Contact | undefined {
+  const body = response.body;
+  if (!isRecord(body)) fail(context, response, 'answer is not an object');
+  if (body.contact === null || body.contact === undefined) return undefined;
+  if (!hasId(body.contact)) fail(context, response, 'answer has a contact without an id');
+  return body.contact as unknown as Contact;
+}
+
 export function readContactSearch(context: Route, response: HttpResponse): ContactSearchResult {
   const body = response.body;
   if (!isRecord(body)) fail(context, response, 'answer is not an object');

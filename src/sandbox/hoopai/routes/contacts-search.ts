@@ -3,10 +3,11 @@ import type { SandboxRequest } from '../../common/types';
 import { assertLocationAccess } from '../world';
 import { listContacts, listQuery, type ListPage, type ListQuery } from '../data/contact-list';
 import { prepareSearch, searchBody } from '../data/contact-search';
-import { toListContact, toSearchContact } from '../data/contact-shapes';
+import { toContact, toListContact, toSearchContact } from '../data/contact-shapes';
 import { locationData } from '../data/location-data';
 import type { HoopaiStore } from '../data/store';
 import { parseInput, queryObject } from '../data/validation';
+import { z } from 'zod';
 
 /** `POST /contacts/search` and the deprecated `GET /contacts/` it replaces. */
 export function registerContactSearchRoutes(router: Router, store: HoopaiStore): void {
@@ -23,6 +24,15 @@ export function registerContactSearchRoutes(router: Router, store: HoopaiStore):
         traceId: crypto.randomUUID(),
       },
     };
+  });
+
+  // Get Duplicate Contact: the location's contact with this email (first) or phone, as
+  // HoopAI's duplicate rule sees it; `{contact: null}` when there is none.
+  router.get('/contacts/search/duplicate', (req) => {
+    const query = parseInput(duplicateQuery, queryObject(req.query));
+    assertLocationAccess(req, query.locationId);
+    const found = store.duplicateOf(query.locationId, query.email, query.number);
+    return { status: 200, body: { contact: found ? toContact(found.contact) : null } };
   });
 
   router.get('/contacts/', (req) => {
@@ -57,3 +67,5 @@ function listMeta(req: SandboxRequest, query: ListQuery, page: ListPage): Record
   }
   return meta;
 }
+
+const duplicateQuery = z.object({ locationId: z.string().min(1), email: z.string().min(1).optional(), number: z.string().min(1).optional() });

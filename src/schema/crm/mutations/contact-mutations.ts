@@ -96,9 +96,19 @@ builder.mutationField('createContact', (t) =>
       requireWriteAccess(ctx, locationId);
       const body = { ...upstreamContactInput(input), ...(input.tags ? { tags: normalTags(input.tags) } : {}) };
       return mutating(undefined, () =>
-        oncePerKey(ctx, 'createContact', locationId, input.idempotencyKey, input, async () => ({
-          contact: await ctx.services.crm.createContact(locationId, body, callOptions(ctx)),
-        })),
+        oncePerKey(
+          ctx,
+          'createContact',
+          locationId,
+          input.idempotencyKey,
+          input,
+          async () => ({ contact: await ctx.services.crm.createContact(locationId, body, callOptions(ctx)) }),
+          // After a lost answer: the contact that create made, by its email or phone.
+          async (since) => {
+            const contact = await ctx.services.crm.findCreatedContact(locationId, body, since, callOptions(ctx));
+            return contact ? { contact } : undefined;
+          },
+        ),
       );
     },
   }),
@@ -175,11 +185,25 @@ builder.mutationField('deleteContact', (t) =>
       const { locationId, rawId } = id!;
       requireWriteAccess(ctx, locationId);
       return mutating(String(input.id), () =>
-        oncePerKey(ctx, 'deleteContact', locationId, input.idempotencyKey, input, async () => {
-          await ctx.services.crm.deleteContact(locationId, rawId, callOptions(ctx));
-          crmLoaders(ctx).contact.clear(contactKey(locationId, rawId));
-          return { deletedContactId: String(input.id) };
-        }),
+        oncePerKey(
+          ctx,
+          'deleteContact',
+          locationId,
+          input.idempotencyKey,
+          input,
+          async () => {
+            await ctx.services.crm.deleteContact(locationId, rawId, callOptions(ctx));
+            crmLoaders(ctx).contact.clear(contactKey(locationId, rawId));
+            return { deletedContactId: String(input.id) };
+          },
+          // After a lost answer: a contact that is gone was deleted (a second delete would say NOT_FOUND).
+          async () => {
+            if (!(await ctx.services.crm.contactGone(locationId, rawId, callOptions(ctx)))) return undefined;
+            crmLoaders(ctx).contact.clear(contactKey(locationId, rawId));
+            return { deletedContactId: String(input.id) };
+          },
+          { repeatable: true },
+        ),
       );
     },
   }),

@@ -1,6 +1,6 @@
 import { builder } from '../../../builder';
 import type { AccessDenial } from '../../access-denial';
-import { IdempotencyKeyReusedError } from '../../../upstream/crm-cache/index';
+import { IdempotencyInProgressError, IdempotencyKeyReusedError, IdempotencyUnavailableError } from '../../../upstream/idempotency/index';
 import {
   ForbiddenError,
   NotFoundError,
@@ -72,8 +72,8 @@ export class UpstreamRefusedError extends Error {
 
 /**
  * HoopAI could not be reached or did not answer in time. `outcomeUnknown`: the request may
- * have been carried out (it left, and no answer came back); retrying with the same
- * idempotency key then answers this same error instead of risking a second write.
+ * have been carried out (it left, and no answer came back); a retry with the same
+ * idempotency key first looks upstream for what it wrote, and never writes twice.
  */
 export class UpstreamFailureError extends Error {
   constructor(
@@ -86,7 +86,7 @@ export class UpstreamFailureError extends Error {
   }
 }
 
-export { IdempotencyKeyReusedError };
+export { IdempotencyInProgressError, IdempotencyKeyReusedError, IdempotencyUnavailableError };
 
 const MutationErrorInterface = builder.interfaceRef<Error & { code: string }>('MutationError').implement({
   description: 'Something a mutation could not do, with a stable code to switch on.',
@@ -159,7 +159,8 @@ builder.objectType(UpstreamFailureError, {
   fields: (t) => ({
     retryAfterMs: t.exposeInt('retryAfterMs', { nullable: true, description: 'Wait at least this long before retrying, when known.' }),
     outcomeUnknown: t.exposeBoolean('outcomeUnknown', {
-      description: 'The request may have been carried out. Check before writing again; a retry with the same idempotencyKey will not write twice.',
+      description:
+        'The request may have been carried out. Retry with the same idempotencyKey: the gateway looks for what it wrote and answers that, or writes once.',
     }),
   }),
 });
@@ -172,6 +173,30 @@ builder.objectType(IdempotencyKeyReusedError, {
   fields: () => ({}),
 });
 
+builder.objectType(IdempotencyInProgressError, {
+  name: 'IdempotencyInProgressError',
+  description:
+    'An earlier attempt with this idempotencyKey is still running, or timed out and may still be carried out upstream; nothing was written now. Code IDEMPOTENCY_IN_PROGRESS.',
+  interfaces: [MutationErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyInProgressError,
+  fields: (t) => ({
+    // Nullable, as on UpstreamFailureError: one selection may ask both for it.
+    retryAfterMs: t.exposeInt('retryAfterMs', { nullable: true, description: 'Retry with the same idempotencyKey after this many ms (always given).' }),
+    settling: t.exposeBoolean('settling', {
+      description: 'True when the earlier attempt timed out and the gateway waits for it to land upstream (IDEMPOTENCY_SETTLE_MS); false while it is still running.',
+    }),
+  }),
+});
+
+builder.objectType(IdempotencyUnavailableError, {
+  name: 'IdempotencyUnavailableError',
+  description:
+    'The shared store of idempotency keys (Redis) cannot be reached, so a write with an idempotencyKey was refused; nothing was written. Code IDEMPOTENCY_UNAVAILABLE.',
+  interfaces: [MutationErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyUnavailableError,
+  fields: () => ({}),
+});
+
 /** Every typed failure; each mutation lists these. */
 const MUTATION_ERRORS = [
   InputValidationError,
@@ -180,6 +205,8 @@ const MUTATION_ERRORS = [
   UpstreamRefusedError,
   UpstreamFailureError,
   IdempotencyKeyReusedError,
+  IdempotencyInProgressError,
+  IdempotencyUnavailableError,
 ];
 
 /** The `errors` option of a mutation field: its payload or one of the typed failures, as union `<Name>Result`. */

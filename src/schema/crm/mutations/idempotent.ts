@@ -3,8 +3,13 @@ import { outcomeUnknown } from './errors';
 
 /**
  * Runs a mutation's write at most once per idempotency key: the same key from the same
- * caller, for the same mutation and location, within 24 h, answers the first result (with
- * `replayed: true`). Without a key, the write simply runs.
+ * caller, for the same mutation and location, within 24 h, on any instance, answers the
+ * first result (with `replayed: true`). Without a key, the write simply runs.
+ *
+ * `reconcile(since)` finds what an attempt started at `since` wrote, for writes that must
+ * not be repeated (a created contact, a sent message): a retry after an unknown outcome
+ * answers that instead of writing again. Without it the write is repeatable (setting fields
+ * or tags twice leaves the same state), and such a retry writes again.
  */
 export async function oncePerKey<T extends object>(
   ctx: Context,
@@ -13,10 +18,20 @@ export async function oncePerKey<T extends object>(
   idempotencyKey: string | null | undefined,
   input: unknown,
   write: () => Promise<T>,
+  reconcile?: (since: number) => Promise<T | undefined>,
+  options: { repeatable?: boolean } = {},
 ): Promise<T & { replayed: boolean }> {
   if (idempotencyKey == null) return { ...(await write()), replayed: false };
-  const scopedKey = [locationId, ctx.viewer.name, mutation, idempotencyKey].join('\u0000');
-  const outcome = await ctx.services.idempotency.run(scopedKey, fingerprint(input), write, outcomeUnknown);
+  const outcome = await ctx.services.idempotency.run({
+    scope: { locationId, caller: ctx.viewer.name, mutation, key: idempotencyKey },
+    fingerprint: fingerprint(input),
+    deadline: ctx.upstreamCall.deadline,
+    write,
+    ...(reconcile ? { reconcile } : {}),
+    ...options,
+    // A client that hung up cancels the write wherever it was: it may have reached HoopAI.
+    outcomeUnknown: (error) => outcomeUnknown(error) || ctx.signal.aborted,
+  });
   return { ...outcome.value, replayed: outcome.replayed };
 }
 

@@ -99,11 +99,24 @@ export async function send(ctx: Context, locationId: string, contactId: string, 
   return { locationId, conversationId: result.conversationId, messageId: result.messageId ?? result.messageIds?.[0] ?? null };
 }
 
+/**
+ * For a retry after a send whose answer was lost: the message that send sent (same text to
+ * the contact, since the lost attempt started), or undefined when HoopAI has none.
+ */
+export function sentSince(ctx: Context, locationId: string, contactId: string, outgoing: Outgoing) {
+  return async (since: number): Promise<Omit<SentMessage, 'replayed'> | undefined> => {
+    const found = await ctx.services.crm.findSentMessage(locationId, { contactId, body: outgoing.message }, since, callOptions(ctx));
+    if (!found) return undefined;
+    crmLoaders(ctx).conversation.clear(conversationKey(locationId, found.conversationId));
+    return { locationId, conversationId: found.conversationId, messageId: found.messageId ?? null };
+  };
+}
+
 builder.mutationField('sendMessage', (t) =>
   t.field({
     type: SendMessagePayload,
     description:
-      'Send a message to a contact. Never sent twice by the gateway: after a timeout, retry with the same idempotencyKey (UpstreamFailureError.outcomeUnknown says whether it may have gone out).',
+      'Send a message to a contact. Never sent twice by the gateway: after a timeout, retry with the same idempotencyKey — on any instance — and the gateway answers the message the first attempt sent, or sends it once (UpstreamFailureError.outcomeUnknown says whether it may have gone out).',
     errors: mutationErrors('sendMessage'),
     args: { input: t.arg({ type: SendMessageInput, required: true, description: 'Who to send to, on which channel, and what.' }) },
     resolve: (_, { input }, ctx) => {
@@ -115,7 +128,7 @@ builder.mutationField('sendMessage', (t) =>
       const { locationId, rawId } = id!;
       requireWriteAccess(ctx, locationId);
       return mutating(String(input.contactId), () =>
-        oncePerKey(ctx, 'sendMessage', locationId, input.idempotencyKey, input, () => send(ctx, locationId, rawId, input)),
+        oncePerKey(ctx, 'sendMessage', locationId, input.idempotencyKey, input, () => send(ctx, locationId, rawId, input), sentSince(ctx, locationId, rawId, input)),
       );
     },
   }),

@@ -8,7 +8,7 @@ import { decodeGlobalIdOf } from '../../global-id';
 import { publicTrackLink } from '../track-mentions';
 import { mutationErrors, ObjectNotFoundError, UpstreamFailureError } from './errors';
 import { oncePerKey } from './idempotent';
-import { MessageChannelEnum, SendMessagePayload, checkOutgoing, send } from './message-mutations';
+import { MessageChannelEnum, SendMessagePayload, checkOutgoing, send, sentSince } from './message-mutations';
 import { locatedIdIn, mutating, requireWriteAccess } from './mutation-support';
 import { InputChecks, MAX_MESSAGE_LENGTH } from './validation';
 
@@ -51,7 +51,7 @@ builder.mutationField('shareTrack', (t) =>
       checkOutgoing(sendChecks, outgoing);
       sendChecks.check();
       return mutating(String(input.contactId), () =>
-        oncePerKey(ctx, 'shareTrack', locationId, input.idempotencyKey, input, () => send(ctx, locationId, rawId, outgoing)),
+        oncePerKey(ctx, 'shareTrack', locationId, input.idempotencyKey, input, () => send(ctx, locationId, rawId, outgoing), sentSince(ctx, locationId, rawId, outgoing)),
       );
     },
   }),
