@@ -105,7 +105,7 @@ describe('contacts', () => {
 });
 
 describe('conversations and messages', () => {
-  const CONVERSATION = `query($id: ID!) { conversation(id: $id) { unreadCount messages(first: 1) { edges { node { body direction } } } } }`;
+  const CONVERSATION = `query($id: ID!) { conversation(id: $id) { unreadCount lastMessageBody messages(first: 1) { edges { node { body direction } } } } }`;
 
   it('an inbound message: the conversation (unread count) and its messages are fresh after its webhook', async () => {
     const answer = await harness.ask(`query($loc: ID!) { conversations(locationId: $loc, first: 1) { edges { node { id rawId contact { rawId } } } } }`, { loc: LOCATION });
@@ -121,13 +121,15 @@ describe('conversations and messages', () => {
     expect(sent.status).toBe(200);
     expect(sent.body.conversationId).toBe(conversation.rawId);
     await harness.gateway.sandboxes.hoopai!.webhooksIdle();
-    expect((await read()).unreadCount).toBe(before.unreadCount);
+    const stale = await read();
+    expect([stale.unreadCount, stale.lastMessageBody]).toEqual([before.unreadCount, before.lastMessageBody]);
     expect(await conversationCalls()).toBe(1);
 
     const inbound = held.received.find((delivery) => delivery.json.type === 'InboundMessage')!;
     expect((await deliver(harness.gateway.url, relayed(inbound))).body).toEqual({ status: 'accepted' });
     const after = await read();
     expect(after.unreadCount).toBe((before.unreadCount ?? 0) + 1);
+    expect(after.lastMessageBody).toBe('Is the mix ready?');
     expect(after.messages.edges[0].node).toEqual({ body: 'Is the mix ready?', direction: 'INBOUND' });
     expect(await conversationCalls()).toBe(2);
   });

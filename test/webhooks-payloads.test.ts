@@ -3,8 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { startHoopaiSandbox } from '../src/sandbox/hoopai/index';
+import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
+import { startGateway } from '../src/server/start';
 import { effectsOf, readWebhook } from '../src/server/webhooks/hoopai-webhook';
 import { publishedWebhookKeys } from '../src/server/webhooks/published-keys';
+import { deliver, signedDelivery } from './helpers/webhook-delivery';
 
 /**
  * The vendor's documented payloads (../shared/upstream/hoopai/webhooks/, read in place) as
@@ -44,11 +49,12 @@ describe.skipIf(DOCS_MISSING)('the documented examples', () => {
   it('installs and uninstalls, of a location or of an agency', () => {
     const uninstall = example('AppUninstall.example.json');
     expect(effectsOf(read(uninstall), 1)).toEqual({
+      at: 1,
       events: [{ kind: 'app', change: 'uninstalled', locationId: uninstall.locationId, companyId: null, contactId: null, at: 1 }],
       install: { change: 'uninstalled', locationId: uninstall.locationId, companyId: undefined },
     });
     // An agency uninstall names no location: no location event, the agency's tokens go.
-    expect(effectsOf(read(example('AppUninstall.example2.json')), 1)).toEqual({ events: [], install: { change: 'uninstalled', locationId: undefined, companyId: 'otg8dTQqGLh3Q6iQI55w' } });
+    expect(effectsOf(read(example('AppUninstall.example2.json')), 1)).toEqual({ at: 1, events: [], install: { change: 'uninstalled', locationId: undefined, companyId: 'otg8dTQqGLh3Q6iQI55w' } });
     expect(effectsOf(read(example('AppInstall.example.json')), 1).install).toEqual({ change: 'installed', locationId: 'otg8dTQqGLh3Q6iQI55w', companyId: 'otg8dTQqGLh3Q6iQI55w' });
     expect(effectsOf(read(example('AppInstall.example3.json')), 1).events).toEqual([]);
   });
@@ -57,9 +63,9 @@ describe.skipIf(DOCS_MISSING)('the documented examples', () => {
     const files = readdirSync(WEBHOOK_DOCS).filter((file) => file.includes('.example'));
     expect(files.length).toBeGreaterThanOrEqual(15);
     for (const file of files) expect(read(example(file)).typeLabel, file).not.toBe('other');
-    expect(effectsOf(read({ type: 'OpportunityCreate', locationId: 've9EPM428h8vShlRW1KT', id: 'o1' }), 1)).toEqual({ events: [] });
+    expect(effectsOf(read({ type: 'OpportunityCreate', locationId: 've9EPM428h8vShlRW1KT', id: 'o1' }), 1)).toEqual({ at: 1, events: [] });
     // A location id that could not be a topic is never published.
-    expect(effectsOf(read({ type: 'ContactUpdate', locationId: 'a:b*', id: 'c1' }), 1)).toEqual({ events: [] });
+    expect(effectsOf(read({ type: 'ContactUpdate', locationId: 'a:b*', id: 'c1' }), 1)).toEqual({ at: 1, events: [] });
   });
 });
 
@@ -80,6 +86,30 @@ describe('keys', () => {
     const keys = publishedWebhookKeys();
     expect(keys.ed25519.map((key) => key.asymmetricKeyType)).toEqual(['ed25519']);
     expect(keys.rsa.map((key) => [key.asymmetricKeyType, key.asymmetricKeyDetails?.modulusLength])).toEqual([['rsa', 4096]]);
+  });
+
+  it('in front of the real HoopAI (not sandbox mode) the published keys are used: the sandbox’s signature is refused', async () => {
+    const sandbox = await startHoopaiSandbox({ port: 0, host: '127.0.0.1' });
+    const location = SANDBOX_LOCATIONS[0]!.id;
+    const gateway = await startGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: 'off',
+        HOOPR_SANDBOX_PORT: '0',
+        HOOPAI_BASE_URL: sandbox.url,
+        HOOPAI_PRIVATE_INTEGRATION_KEYS: `${location}:${privateIntegrationKey(location)}`,
+      }),
+      createLogger({ level: 'silent' }),
+    );
+    try {
+      const answer = await deliver(gateway.url, await signedDelivery({ type: 'ContactUpdate', locationId: location, id: 'c1' }));
+      expect(answer.status).toBe(401);
+      expect(answer.body.errors[0].extensions.code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    } finally {
+      await gateway.close(1_000);
+      await sandbox.close();
+    }
   });
 
   it.skipIf(DOCS_MISSING)('the shipped RSA key is the one the vendor documents', () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign as signWith } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { useSandboxGateway } from './helpers/sandbox-gateway';
 import { deliver, deliveryCounts, sign, signedDelivery, type Delivery } from './helpers/webhook-delivery';
@@ -12,7 +13,8 @@ import { deliver, deliveryCounts, sign, signedDelivery, type Delivery } from './
  */
 
 const LOCATION = SANDBOX_LOCATIONS[0]!.id;
-const harness = useSandboxGateway({ HOOPAI_WEBHOOK_MAX_BYTES: '4096' });
+let logged = '';
+const harness = useSandboxGateway({ HOOPAI_WEBHOOK_MAX_BYTES: '4096' }, createLogger({ level: 'info', destination: { write: (line: string) => void (logged += line) } }));
 let contact: { id: string; rawId: string };
 
 beforeEach(async () => {
@@ -44,6 +46,11 @@ describe('signatures', () => {
       expect(answer, schemes).toMatchObject({ status: 200, body: { status: 'accepted' } });
       expect(await refetchesOnRead(), schemes).toBe(1);
     }
+    // Ed25519 is checked first; an RSA signature that verifies still carries a delivery whose Ed25519 one does not (a key being rotated).
+    const rsaOnly = await signedDelivery(contactUpdate(), 'rsa');
+    const otherEd25519 = (await signedDelivery(contactUpdate(), 'ed25519')).headers['x-ghl-signature']!;
+    const answer = await deliver(url(), { body: rsaOnly.body, headers: { ...rsaOnly.headers, 'x-ghl-signature': otherEd25519 } });
+    expect(answer.body).toEqual({ status: 'accepted' });
   });
 
   it('refuses a delivery with no signature, or one that does not verify, with 401 and changes nothing', async () => {
@@ -65,6 +72,11 @@ describe('signatures', () => {
       expect(await refetchesOnRead(), name).toBe(0);
     }
     expect((await counts())['unknown/bad_signature']).toBe((before['unknown/bad_signature'] ?? 0) + 4);
+    // Each refusal is logged, naming which signature headers came, never their values or the body.
+    const refusals = logged.split('\n').filter((line) => line.includes('HoopAI webhook refused: no valid signature'));
+    expect(refusals.length).toBeGreaterThanOrEqual(4);
+    expect(logged).not.toContain(genuine.headers['x-ghl-signature']!);
+    for (const line of refusals) expect(line).not.toContain(contact.rawId);
     // The genuine bytes were never applied, so they are accepted now (no claim was taken).
     expect((await deliver(url(), genuine)).body).toEqual({ status: 'accepted' });
     expect(await refetchesOnRead()).toBe(1);

@@ -137,6 +137,7 @@ export async function startGateway(
       logger,
     });
   } catch (error) {
+    stopFollowingInstalls?.();
     await Promise.allSettled([upstreams.close(), services.events.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
     throw error;
   }
@@ -194,7 +195,9 @@ export async function startGateway(
   const url = `http://${shownHost}:${port}`;
   // `npm start`: the sandbox this process runs delivers its webhooks here unless told otherwise.
   if (sandboxes.hoopai && config.hoopai.sandbox && !config.hoopai.webhookUrl) {
-    sandboxes.hoopai.setWebhookUrl(`${url}/webhooks/hoopai`);
+    // Over loopback: a gateway bound to every interface is reachable there too.
+    const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    sandboxes.hoopai.setWebhookUrl(`http://${reachable}:${port}/webhooks/hoopai`);
   }
   let shutdown: Promise<void> | undefined;
 

@@ -109,18 +109,18 @@ export class GatewayMetrics {
     ['cache', 'reason'],
   );
 
-  // Writes with an idempotency key.
-  readonly idempotentWrites = this.#counter(
-    'gateway_idempotent_writes_total',
-    'Mutations with an idempotencyKey, by mutation and outcome (written, replayed, reconciled, in_progress, unavailable, key_reused, outcome_unknown, failed)',
-    ['mutation', 'outcome'],
-  );
-
   // HoopAI webhooks (POST /webhooks/hoopai).
   readonly webhookDeliveries = this.#counter(
     'gateway_webhook_deliveries_total',
     'HoopAI webhook deliveries by event type (known types, "other", or "unknown" when refused before the body was read) and outcome (accepted, replay, bad_signature, stale, too_large, queue_full, malformed)',
     ['type', 'outcome'],
+  );
+
+  // Writes with an idempotency key.
+  readonly idempotentWrites = this.#counter(
+    'gateway_idempotent_writes_total',
+    'Mutations with an idempotencyKey, by mutation and outcome (written, replayed, reconciled, in_progress, unavailable, key_reused, outcome_unknown, failed)',
+    ['mutation', 'outcome'],
   );
 
   // Caller subscriptions (GraphQL over SSE).

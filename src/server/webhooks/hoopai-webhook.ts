@@ -80,6 +80,8 @@ export interface AppInstallChange {
 
 /** What a delivery changes: the events to apply and publish, and an install to record. */
 export interface WebhookEffects {
+  /** When the change happened (epoch ms): every event's `at`. */
+  at: number;
   events: LocationEvent[];
   install?: AppInstallChange;
 }
@@ -105,17 +107,18 @@ export function effectsOf(webhook: HoopaiWebhook, at: number): WebhookEffects {
     case 'ContactDndUpdate':
     case 'ContactDelete': {
       const contactId = text(p.id) ?? text(p.contactId);
-      if (!validLocation || !contactId) return { events: [] };
+      if (!validLocation || !contactId) return { at, events: [] };
       const change = webhook.typeLabel === 'ContactCreate' ? 'created' : webhook.typeLabel === 'ContactDelete' ? 'deleted' : 'updated';
-      return { events: [{ kind: 'contact', change, contactId, ...base }] };
+      return { at, events: [{ kind: 'contact', change, contactId, ...base }] };
     }
     case 'InboundMessage':
     case 'OutboundMessage': {
       const conversationId = text(p.conversationId);
-      if (!validLocation || !conversationId) return { events: [] };
+      if (!validLocation || !conversationId) return { at, events: [] };
       const contactId = text(p.contactId) ?? null;
       const direction = p.direction === 'inbound' || p.direction === 'outbound' ? p.direction : webhook.typeLabel === 'InboundMessage' ? 'inbound' : 'outbound';
       return {
+        at,
         events: [
           { kind: 'conversation', change: 'updated', conversationId, contactId, ...base },
           { kind: 'message', direction, messageId: text(p.messageId) ?? null, conversationId, contactId, ...base },
@@ -124,19 +127,19 @@ export function effectsOf(webhook: HoopaiWebhook, at: number): WebhookEffects {
     }
     case 'ConversationUnreadUpdate': {
       const conversationId = text(p.id) ?? text(p.conversationId);
-      if (!validLocation || !conversationId) return { events: [] };
-      return { events: [{ kind: 'conversation', change: 'updated', conversationId, contactId: text(p.contactId) ?? null, ...base }] };
+      if (!validLocation || !conversationId) return { at, events: [] };
+      return { at, events: [{ kind: 'conversation', change: 'updated', conversationId, contactId: text(p.contactId) ?? null, ...base }] };
     }
     case 'AppInstall':
     case 'AppUninstall': {
       const change = webhook.typeLabel === 'AppInstall' ? 'installed' : 'uninstalled';
       const companyId = text(p.companyId);
-      if (!validLocation && !companyId) return { events: [] };
+      if (!validLocation && !companyId) return { at, events: [] };
       const events: LocationEvent[] = validLocation ? [{ kind: 'app', change, companyId: companyId ?? null, contactId: null, ...base }] : [];
-      return { events, install: { change, locationId: validLocation, companyId } };
+      return { at, events, install: { change, locationId: validLocation, companyId } };
     }
     default:
-      return { events: [] };
+      return { at, events: [] };
   }
 }
 

@@ -31,13 +31,18 @@ export class WebhookProcessor {
 
   async complete(effects: WebhookEffects): Promise<void> {
     const { install } = effects;
+    const events = [...effects.events];
     if (install && this.deps.installs) {
-      await (install.change === 'uninstalled' ? this.deps.installs.uninstalled(install) : this.deps.installs.installed(install));
+      const locations = await (install.change === 'uninstalled' ? this.deps.installs.uninstalled(install) : this.deps.installs.installed(install));
       // A read that started before the tokens were removed may have cached what it read.
       if (install.change === 'uninstalled') this.deps.cache.clear();
+      // An agency's (un)install names no location: each of its locations gets an event of its own.
+      for (const locationId of locations) {
+        if (locationId !== install.locationId) events.push({ kind: 'app', change: install.change, locationId, companyId: install.companyId ?? null, contactId: null, at: effects.at });
+      }
     } else if (install) {
       this.deps.logger?.info({ ...install }, `HoopAI app ${install.change}; no location of this gateway uses OAuth, so no token changed`);
     }
-    for (const event of effects.events) await this.deps.events.publish(topicOf(event), event);
+    for (const event of events) await this.deps.events.publish(topicOf(event), event);
   }
 }

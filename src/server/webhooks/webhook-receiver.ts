@@ -71,7 +71,8 @@ export class WebhookReceiver {
       this.options.logger?.info({ type: webhook.type, webhookId: webhook.deliveryId }, 'HoopAI webhook delivered again: acknowledged, not applied again');
       return Response.json({ status: 'replay' });
     }
-    const effects = effectsOf(webhook, now);
+    // Events say when the change happened: the delivery's timestamp (checked above).
+    const effects = effectsOf(webhook, webhook.timestamp);
     const what = { type: webhook.type, webhookId: webhook.deliveryId };
     if (!this.options.queue.offer(() => this.options.processor.complete(effects), what)) {
       // Filled up while the claim was made: give the claim back, so the redelivery is applied.
