@@ -256,6 +256,8 @@ describe('subscriptions over GraphQL over SSE', () => {
     const slow = await subscribe(query, { loc: ACME });
     const reading = await subscribe(query, { loc: ACME });
     const registry = harness.gateway.services.subscriptions;
+    // These two only (the earlier tests' streams, closed by their clients, go away meanwhile).
+    await expect.poll(() => registry.snapshot().open).toBe(2);
     const endedBefore = registry.snapshot().endedTooSlow;
     slow.pause();
     let published = 0;
@@ -304,7 +306,7 @@ describe('subscriptions over GraphQL over SSE', () => {
     expect(ownSubscription.comments).toContain('the gateway is shutting down; subscribe again');
     expect(ownSubscription.events.map((event) => event.event)).toEqual(['next', 'complete']);
     expect(ownSubscription.events[0]!.data.errors[0].extensions.code).toBe('SHUTTING_DOWN');
-    expect(own.services.subscriptions.snapshot().open).toBe(0);
+    await expect.poll(() => own.services.subscriptions.snapshot().open).toBe(0);
     subscription.close();
   });
 });
@@ -350,7 +352,7 @@ describe('subscriptions on a gateway with a small caller budget and a short requ
       expect((await sandboxControl(gateway.sandboxes.hoopai!.url).stats()).requests['GET /conversations/:conversationId/messages']).toBe(
         calls.requests['GET /conversations/:conversationId/messages'],
       );
-      expect(gateway.services.subscriptions.snapshot().open).toBe(1);
+      await expect.poll(() => gateway.services.subscriptions.snapshot().open).toBe(1);
       expect(subscription.events.every((event) => event.event === 'next')).toBe(true);
     } finally {
       subscription.close();
@@ -385,7 +387,9 @@ describe('subscriptions on a gateway with a small caller budget and a short requ
       const failed = (await subscription.event(0, 30_000)).data;
       expect(failed.data).toEqual({ messageReceived: null });
       expect(failed.errors).toEqual([expect.objectContaining({ path: ['messageReceived'], extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'hoopai' }) })]);
-      expect(gateway.services.subscriptions.snapshot().open).toBe(1);
+      // Still open (the earlier tests' streams, closed by their clients, go away meanwhile).
+      expect(subscription.events.map((event) => event.event)).toEqual(['next']);
+      await expect.poll(() => gateway.services.subscriptions.snapshot().open).toBe(1);
     } finally {
       await hoopai.faults({});
       subscription.close();
