@@ -74,7 +74,9 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 
 async function main(): Promise<void> {
   // Sandboxes first: the gateways are pointed at them.
-  const [, hooprUrl, hoopaiUrl] = await start('sandboxes', 'src/sandbox/main.ts', {}, /Hoopr sandbox\s+(\S+)[\s\S]*HoopAI sandbox\s+(\S+)/);
+  // HoopAI's webhooks go to the first instance, as a load balancer would pick one; the others follow its events.
+  const webhookUrl = process.env.HOOPAI_SANDBOX_WEBHOOK_URL || `http://127.0.0.1:${firstPort}/webhooks/hoopai`;
+  const [, hooprUrl, hoopaiUrl] = await start('sandboxes', 'src/sandbox/main.ts', { HOOPAI_SANDBOX_WEBHOOK_URL: webhookUrl }, /Hoopr sandbox\s+(\S+)[\s\S]*HoopAI sandbox\s+(\S+)/);
   const gateways = await Promise.all(
     Array.from({ length: instances }, (_, index) =>
       start(`gateway ${index + 1}`, 'src/server/main.ts', {
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
   const lines = [
     `\nHoop gateway cluster: ${instances} instances sharing ${redisUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
     ...gateways.map(([, url], index) => `  instance ${index + 1}  GraphiQL at ${url}`),
-    `Sandboxes: Hoopr ${hooprUrl}, HoopAI ${hoopaiUrl}`,
+    `Sandboxes: Hoopr ${hooprUrl}, HoopAI ${hoopaiUrl} (its webhooks to ${webhookUrl})`,
     'Caller key on every instance: Bearer sandbox-dev-key. Ctrl-C stops them all.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

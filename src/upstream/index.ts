@@ -8,6 +8,7 @@ import { DEFAULT_RETRY_TUNING } from './http/retry';
 import { UpstreamHttp } from './http/upstream-http';
 import { DEFAULT_HOOPAI_VERSIONS, HoopaiClient } from './hoopai/client';
 import { UpstreamHealth } from './health';
+import { HoopaiAppInstalls } from './hoopai/app-installs';
 import { LocationTokens } from './hoopai/location-tokens';
 import { HoopaiOAuthApi } from './hoopai/oauth-api';
 import { HoopaiOAuthInstaller } from './hoopai/oauth-installer';
@@ -38,6 +39,7 @@ export type * from './hoopr/types';
 export type { HoopaiClient, HoopaiVersions } from './hoopai/client';
 export type * from './hoopai/types';
 export type { HoopaiLocationAuth, HoopaiLocationConfig } from './hoopai/location-tokens';
+export type { AppInstallNotice, HoopaiAppInstalls } from './hoopai/app-installs';
 export { InstallRefusedError, type HoopaiOAuthInstaller, type HoopaiOAuthSettings, type InstallResult } from './hoopai/oauth-installer';
 export * from './observability';
 export { FileTokenStore } from './tokens/file-store';
@@ -50,6 +52,8 @@ export interface Upstreams {
   hoopai: HoopaiClient;
   /** Present when a location uses OAuth: what the `/oauth/install` and `/oauth/callback` routes need. */
   hoopaiOAuth?: HoopaiOAuthInstaller;
+  /** Present when a location uses OAuth: what the app's install and uninstall webhooks change in the token store. */
+  hoopaiInstalls?: HoopaiAppInstalls;
   /** Each upstream's circuit and tokens, for readiness (reading them sends nothing). */
   health: readonly UpstreamHealth[];
   /** Resolves once the token store was read: a wrong key or unreadable file fails here, at start-up. */
@@ -115,6 +119,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
   );
   const store = oauthLocations.length > 0 ? tokenStoreFor(hoopaiOptions, fleet) : undefined;
   let hoopaiOAuth: HoopaiOAuthInstaller | undefined;
+  let hoopaiInstalls: HoopaiAppInstalls | undefined;
   let oauthProvider: OAuthTokenProvider | undefined;
   if (store && hoopaiOptions.oauth) {
     secrets.add(hoopaiOptions.oauth.clientSecret);
@@ -132,6 +137,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
       gate: store instanceof RedisTokenStore ? fleet?.gate : undefined,
     });
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
+    hoopaiInstalls = new HoopaiAppInstalls(store, oauthProvider, oauthLocations, hoopaiTransport.http.logger);
   }
   const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
@@ -162,6 +168,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     hoopr,
     hoopai,
     hoopaiOAuth,
+    hoopaiInstalls,
     health,
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();

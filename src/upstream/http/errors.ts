@@ -163,7 +163,7 @@ export class ReauthRequiredError extends UpstreamError {
     readonly installUrl: string | undefined,
     details: UpstreamErrorDetails,
   ) {
-    super(`HoopAI location ${locationId} must be re-authorized: install the app again`, details);
+    super(`HoopAI location ${locationId} must be re-authorized: install the app again${installUrl ? ` at ${installUrl}` : ''}`, details);
   }
 
   override get extensions(): Record<string, unknown> {

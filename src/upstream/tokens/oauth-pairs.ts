@@ -34,6 +34,11 @@ export class OAuthPairs {
     return this.memory.get(key);
   }
 
+  /** Drops the pair held for `key` (the store changed it elsewhere): the next read goes to the store. */
+  forget(key: string): void {
+    this.memory.delete(key);
+  }
+
   hasUnsaved(key: string): boolean {
     return this.unsaved.has(key);
   }

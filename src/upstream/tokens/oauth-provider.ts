@@ -126,6 +126,11 @@ export class OAuthTokenProvider implements TokenProvider {
     }
   }
 
+  /** Forgets the record held in memory for `key` (an app (un)install changed it): the next call reads the store. */
+  forgetCached(key: string): void {
+    this.pairs.forget(key);
+  }
+
   /** Stores a pair from a completed install (OAuth callback); clears any REAUTH_REQUIRED mark. */
   async install(grant: OAuthGrant): Promise<void> {
     const key = grant.userType === 'Company' ? tokenKeys.company(grant.companyId ?? '') : tokenKeys.location(grant.locationId ?? '');

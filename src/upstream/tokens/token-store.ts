@@ -18,6 +18,10 @@ export interface StoredTokens {
   scope?: string;
   /** The refresh token was refused: nothing works until an admin installs the app again. */
   reauthRequired?: boolean;
+  /** Epoch ms of the app's uninstall (AppUninstall webhook): the tokens were removed then. */
+  uninstalledAt?: number;
+  /** Epoch ms of the last AppInstall webhook for this location or agency. */
+  installedAt?: number;
 }
 
 export interface TokenRecord {
