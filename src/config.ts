@@ -7,6 +7,7 @@ import { buildRequestLimits, type RequestLimits, requestLimitsEnvShape } from '.
 import { buildCorsConfig, type CorsConfig, corsEnvShape } from './server/cors-config';
 import { buildObservabilityConfig, type ObservabilityConfig, observabilityEnvShape } from './server/observability/observability-config';
 import { buildTrustedDocumentsConfig, type TrustedDocumentsConfig, trustedDocumentsEnvShape } from './server/trusted-documents-config';
+import { buildWebhookConfig, type WebhookConfig, webhookEnvShape } from './server/webhooks/webhook-config';
 
 /**
  * Every setting of the gateway comes from the environment and is validated here, once, at
@@ -48,6 +49,8 @@ export interface GatewayConfig {
   idempotency: IdempotencySettings;
   /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
   redis?: RedisConfig;
+  /** TOKEN_STORE_KEY (32 bytes): seals OAuth pairs in the token file or, in shared mode, every token kept in Redis. */
+  tokenStoreKey?: Buffer;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
   /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
@@ -62,6 +65,8 @@ export interface GatewayConfig {
   trustedDocuments?: TrustedDocumentsConfig;
   /** Where `/metrics` is served, and whether (and where) traces are exported (src/server/observability/observability-config.ts). */
   observability: ObservabilityConfig;
+  /** The HoopAI webhook receiver: keys, timestamp window, body limit, queue bound (src/server/webhooks/webhook-config.ts). */
+  webhooks: WebhookConfig;
   hoopr:
     | { sandbox: true; sandboxPort: number; sandboxUrl?: string }
     | { sandbox: false; baseUrl: string; clientId: string; clientSecret: string };
@@ -162,6 +167,7 @@ const envSchema = z.object({
   ...corsEnvShape,
   ...trustedDocumentsEnvShape,
   ...observabilityEnvShape,
+  ...webhookEnvShape,
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -212,6 +218,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     caches: buildCacheSettings(env),
     idempotency: buildIdempotencySettings(env),
     redis: buildRedisConfig(env),
+    tokenStoreKey: env.TOKEN_STORE_KEY ? Buffer.from(env.TOKEN_STORE_KEY, 'base64') : undefined,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
     shutdownDrainMs,
@@ -219,6 +226,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     cors: buildCorsConfig(env, problems, allSandbox),
     trustedDocuments: buildTrustedDocumentsConfig(env, problems),
     observability: buildObservabilityConfig(env, problems, { sandbox: allSandbox, host }),
+    webhooks: buildWebhookConfig(env, problems),
     hoopr,
     hoopai,
   };

@@ -1,9 +1,11 @@
+import { contextCacheSymbol } from '@pothos/core';
 import type { Viewer } from './auth/viewer';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import type { ListPageLimits } from './schema/list-page-limits';
 import type { CachedCatalog } from './upstream/catalog-cache/index';
-import type { CachedCrm } from './upstream/crm-cache/index';
+import type { CachedCrm, NewMessages } from './upstream/crm-cache/index';
 import type { EventBus } from './upstream/events/event-bus';
+import type { LiveSubscriptions } from './upstream/events/live-subscriptions';
 import type { IdempotentWrites } from './upstream/idempotency/index';
 import { type CallOptions, RequestCallMeter } from './upstream/index';
 
@@ -19,12 +21,16 @@ export interface GatewayServices {
   catalog: CachedCatalog;
   /** HoopAI through its per-location cache. */
   crm: CachedCrm;
+  /** Messages just announced, read once for every subscription that delivers them. */
+  newMessages: NewMessages;
   /** CRM writes at most once per idempotency key (records in the process, or in Redis in shared mode). */
   idempotency: IdempotentWrites;
   /** What each paged upstream list serves, learned once and shared. */
   pageLimits: ListPageLimits;
-  /** Changes to HoopAI data, by location topic, between the instances (and, later, to subscribers). */
+  /** Changes to HoopAI data, by location topic, between the instances and to subscribers. */
   events: EventBus;
+  /** The callers' open subscriptions and the bound on what each may hold. */
+  subscriptions: LiveSubscriptions;
 }
 
 /** The upstream side of one GraphQL request: every upstream call it makes passes these on. */
@@ -55,6 +61,19 @@ export interface Context {
 
 export function createContext(viewer: Viewer, services: GatewayServices, upstreamCall: RequestUpstreamCall): Context {
   return { viewer, services, signal: upstreamCall.signal, upstreamCall };
+}
+
+/**
+ * The context one event of a subscription resolves in: the caller and services of the
+ * subscription, with loaders, a deadline and a call meter of its own. Each event is read
+ * fresh (the previous event's loaders would serve what it has just changed), within
+ * `requestTimeoutMs` and `maxUpstreamCalls` like a request of its own.
+ */
+export function contextForEvent<C extends Context>(subscription: C, limits: Pick<RequestLimits, 'requestTimeoutMs' | 'maxUpstreamCalls'>): C {
+  const upstreamCall = requestUpstreamCall(subscription.signal, limits);
+  // A new object: request-scoped caches (the loaders) are keyed by the context's identity.
+  const { [contextCacheSymbol]: _shared, ...rest } = subscription as C & { [contextCacheSymbol]?: unknown };
+  return { ...(rest as unknown as C), upstreamCall, signal: upstreamCall.signal };
 }
 
 /** The upstream side of a request that starts now: its deadline and a fresh call meter. */

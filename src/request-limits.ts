@@ -23,6 +23,8 @@ export interface RequestLimits {
   maxDirectives: number;
   /** Bytes of parsed documents kept for reuse (parse, validation, compiled code). */
   documentCacheBytes: number;
+  /** Events one subscription holds for a subscriber that reads slower than they arrive; one more ends it (SUBSCRIBER_TOO_SLOW). */
+  subscriptionBufferEvents: number;
 }
 
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
@@ -35,6 +37,7 @@ export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
   maxAliases: 30,
   maxDirectives: 20,
   documentCacheBytes: 32 * 1024 * 1024,
+  subscriptionBufferEvents: 256,
 };
 
 const positiveInt = (fallback: number) => z.coerce.number().int('a whole number').positive('a positive whole number').default(fallback);
@@ -50,6 +53,7 @@ export const requestLimitsEnvShape = {
   MAX_QUERY_ALIASES: positiveInt(d.maxAliases),
   MAX_QUERY_DIRECTIVES: positiveInt(d.maxDirectives),
   DOCUMENT_CACHE_MB: positiveInt(d.documentCacheBytes / (1024 * 1024)),
+  SUBSCRIPTION_BUFFER_EVENTS: positiveInt(d.subscriptionBufferEvents),
 };
 
 type RequestLimitsEnv = z.infer<z.ZodObject<typeof requestLimitsEnvShape>>;
@@ -70,5 +74,6 @@ export function buildRequestLimits(env: RequestLimitsEnv, problems: string[]): R
     maxAliases: env.MAX_QUERY_ALIASES,
     maxDirectives: env.MAX_QUERY_DIRECTIVES,
     documentCacheBytes: env.DOCUMENT_CACHE_MB * 1024 * 1024,
+    subscriptionBufferEvents: env.SUBSCRIPTION_BUFFER_EVENTS,
   };
 }

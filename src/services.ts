@@ -2,11 +2,13 @@ import type { Logger } from 'pino';
 import { type CacheSettings, DEFAULT_CACHE_SETTINGS } from './cache-settings';
 import type { IdempotencySettings } from './idempotency-config';
 import type { GatewayServices } from './context';
+import { DEFAULT_REQUEST_LIMITS } from './request-limits';
 import { createListPageLimits } from './schema/list-page-limits';
 import { CachedCatalog, CatalogCache, type CatalogCacheOptions } from './upstream/catalog-cache/index';
-import { CachedCrm, CrmCache } from './upstream/crm-cache/index';
+import { CachedCrm, CrmCache, NewMessages } from './upstream/crm-cache/index';
 import { followRemoteChanges } from './upstream/crm-cache/remote-changes';
 import type { EventBus } from './upstream/events/event-bus';
+import { LiveSubscriptions, type SubscriptionEnding } from './upstream/events/live-subscriptions';
 import { type IdempotencyStore, IdempotentWrites, MemoryIdempotencyStore, RedisIdempotencyStore } from './upstream/idempotency/index';
 import { MemoryEventBus } from './upstream/events/memory-event-bus';
 import { RedisEventBus } from './upstream/events/redis-event-bus';
@@ -31,6 +33,10 @@ export interface ServicesOptions {
   logger?: Logger;
   /** Told of every cache lookup and eviction (metrics). Default: `NO_OBSERVER`. */
   observer?: UpstreamObserver;
+  /** Events one caller subscription may hold before it is ended as too slow (default 256). */
+  subscriptionBufferEvents?: number;
+  /** Told each time the gateway ends a caller subscription by itself (metrics). */
+  onSubscriptionEnded?: (reason: SubscriptionEnding) => void;
 }
 
 /**
@@ -47,6 +53,12 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
   // (README, "Shared mode"): a cached read costs no Redis round trip and survives Redis being down.
   const crmCache = new CrmCache({ maxEntries: caches.crmCacheMaxEntries, clock, observer });
   followRemoteChanges(crmCache, events, options.logger);
+  const crm = new CachedCrm(upstreams.hoopai, crmCache, events, clock);
+  const subscriptions = new LiveSubscriptions(options.subscriptionBufferEvents ?? DEFAULT_REQUEST_LIMITS.subscriptionBufferEvents, {
+    onEnded: options.onSubscriptionEnded,
+  });
+  // Callers' subscriptions are told, by ending, when the other instances' events may have been missed.
+  events.onMissedEvents(() => subscriptions.missedEvents());
   return {
     catalogMode: options.catalogMode,
     catalog: new CachedCatalog(
@@ -54,7 +66,8 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
       new CatalogCache({ ...options.catalogCache, mode: options.catalogMode, maxSizeBytes: caches.catalogCacheBytes, clock, observer }),
       observer,
     ),
-    crm: new CachedCrm(upstreams.hoopai, crmCache, events, clock),
+    crm,
+    newMessages: new NewMessages(crm),
     idempotency: new IdempotentWrites(createIdempotencyStore(options, caches.idempotencyMaxKeys), {
       ...options.idempotency,
       clock,
@@ -63,6 +76,7 @@ export function createServices(upstreams: Pick<Upstreams, 'hoopr' | 'hoopai'>, o
     }),
     pageLimits: createListPageLimits(),
     events,
+    subscriptions,
   };
 }
 

@@ -77,6 +77,17 @@ describe('the in-memory event bus', () => {
     expect(read).toEqual(['c3', 'c4', 'c5']);
   });
 
+  it('holds nothing more for a subscriber that ends its subscription when told it lost an event', async () => {
+    const bus = new MemoryEventBus();
+    const topic = locationTopic(ACME, 'contact');
+    const ending = bus.subscribe(topic, { bufferSize: 2, onOverflow: () => void ending.return() });
+    expect(ending.buffered).toBe(0);
+    for (let n = 1; n <= 3; n++) await bus.publish(topic, contactUpdated(ACME, `c${n}`));
+    // The third event overflowed the buffer; the subscriber ended: not even that event is held.
+    expect(ending.buffered).toBe(0);
+    expect(await ending.next()).toEqual({ value: undefined, done: true });
+  });
+
   it('is live from subscribe(), and a subscriber that leaves or a closed bus gets nothing more', async () => {
     const bus = new MemoryEventBus();
     const topic = locationTopic(ACME, 'contact');

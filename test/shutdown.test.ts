@@ -101,7 +101,7 @@ describe('shutdown', () => {
 
 describe('draining, in process', () => {
   it('ends an open event stream at once with a reason, and ends the subscription behind it', async () => {
-    // The gateway's schema has no subscription yet: a stand-in one, behind the same plugin.
+    // A stand-in subscription behind the same plugin (test/subscriptions.test.ts runs the gateway's own).
     let ended = false;
     // One event, then nothing until the stream is cancelled: `return` ends it.
     const ticks = () => {
@@ -139,7 +139,9 @@ describe('draining, in process', () => {
 
       drain.begin();
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
-      expect(text).toMatch(/"tick":1.*\n\n: the gateway is shutting down; subscribe again\n\nevent: complete\ndata:\n\n$/s);
+      expect(text).toMatch(
+        /"tick":1.*\n\n: the gateway is shutting down; subscribe again\n\nevent: next\ndata: \{"errors":\[\{"message":"The gateway is shutting down; subscribe again.","extensions":\{"code":"SHUTTING_DOWN"\}\}\]\}\n\nevent: complete\ndata:\n\n$/s,
+      );
       await expect.poll(() => ended).toBe(true);
     } finally {
       server.closeAllConnections();

@@ -4,6 +4,9 @@ import { SCOPES, type Scope, type Viewer } from './viewer';
 
 export type JwtResult = { ok: true; viewer: Viewer } | { ok: false; reason: 'invalid' | 'expired' };
 
+/** Leeway for `exp` and `nbf`: the issuer's clock and ours may differ this much. */
+const CLOCK_TOLERANCE_S = 60;
+
 /** Asymmetric algorithms a JWKS may carry; `none` and HMAC are never accepted from a key set. */
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -30,7 +33,7 @@ export class JwtVerifier {
   async verify(token: string): Promise<JwtResult> {
     let payload: JWTPayload;
     try {
-      const options = { issuer: this.config.issuer, audience: this.config.audience, algorithms: this.algorithms, clockTolerance: 60 };
+      const options = { issuer: this.config.issuer, audience: this.config.audience, algorithms: this.algorithms, clockTolerance: CLOCK_TOLERANCE_S };
       // Two calls instead of one union-typed call: jose overloads on the key's type.
       payload =
         this.key instanceof Uint8Array
@@ -50,5 +53,7 @@ function viewerOf(payload: JWTPayload, locationsClaim: string): Viewer {
   const scopes = SCOPES.filter((scope): scope is Scope => scopeClaim.includes(scope));
   const rawLocations = payload[locationsClaim];
   const locationIds = Array.isArray(rawLocations) ? rawLocations.filter((id): id is string => typeof id === 'string' && id !== '') : [];
-  return { name: typeof payload.sub === 'string' ? `jwt:${payload.sub}` : 'jwt', scopes, locationIds: [...new Set(locationIds)] };
+  const viewer: Viewer = { name: typeof payload.sub === 'string' ? `jwt:${payload.sub}` : 'jwt', scopes, locationIds: [...new Set(locationIds)] };
+  if (typeof payload.exp === 'number') viewer.credentialExpiresAt = (payload.exp + CLOCK_TOLERANCE_S) * 1000;
+  return viewer;
 }

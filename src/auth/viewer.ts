@@ -7,6 +7,12 @@ export interface Viewer {
   locationIds: string[];
   /** May send free-form queries while only trusted documents are accepted (TRUSTED_DOCUMENTS_ONLY). */
   freeFormQueries?: boolean;
+  /**
+   * Epoch ms after which the credential no longer authenticates (a JWT's `exp` with the
+   * clock tolerance); undefined when it does not expire (API keys). What outlives a request
+   * (a subscription) ends then.
+   */
+  credentialExpiresAt?: number;
 }
 
 export const SCOPES = ['catalog:read', 'crm:read', 'crm:write'] as const;

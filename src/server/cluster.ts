@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
 /**
@@ -26,6 +27,8 @@ function integerFromEnv(name: string, fallback: number, min: number, max: number
 const instances = integerFromEnv('INSTANCES', 3, 1, 32);
 const firstPort = integerFromEnv('PORT', 4000, 1, 65535 - instances);
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+// One key for this cluster's gateways, so they share (sealed) tokens: TOKEN_STORE_KEY, else one made for this run.
+const tokenStoreKey = process.env.TOKEN_STORE_KEY || randomBytes(32).toString('base64');
 
 /** Starts `node --import tsx <script>` (not through npm or tsx's CLI, so signals reach node itself). */
 function start(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RegExpExecArray> {
@@ -71,7 +74,9 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 
 async function main(): Promise<void> {
   // Sandboxes first: the gateways are pointed at them.
-  const [, hooprUrl, hoopaiUrl] = await start('sandboxes', 'src/sandbox/main.ts', {}, /Hoopr sandbox\s+(\S+)[\s\S]*HoopAI sandbox\s+(\S+)/);
+  // HoopAI's webhooks go to the first instance, as a load balancer would pick one; the others follow its events.
+  const webhookUrl = process.env.HOOPAI_SANDBOX_WEBHOOK_URL || `http://127.0.0.1:${firstPort}/webhooks/hoopai`;
+  const [, hooprUrl, hoopaiUrl] = await start('sandboxes', 'src/sandbox/main.ts', { HOOPAI_SANDBOX_WEBHOOK_URL: webhookUrl }, /Hoopr sandbox\s+(\S+)[\s\S]*HoopAI sandbox\s+(\S+)/);
   const gateways = await Promise.all(
     Array.from({ length: instances }, (_, index) =>
       start(`gateway ${index + 1}`, 'src/server/main.ts', {
@@ -79,13 +84,14 @@ async function main(): Promise<void> {
         HOOPR_SANDBOX_URL: hooprUrl!,
         HOOPAI_SANDBOX_URL: hoopaiUrl!,
         REDIS_URL: redisUrl,
+        TOKEN_STORE_KEY: tokenStoreKey,
       }, /GraphiQL at (\S+)/),
     ),
   );
   const lines = [
     `\nHoop gateway cluster: ${instances} instances sharing ${redisUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
     ...gateways.map(([, url], index) => `  instance ${index + 1}  GraphiQL at ${url}`),
-    `Sandboxes: Hoopr ${hooprUrl}, HoopAI ${hoopaiUrl}`,
+    `Sandboxes: Hoopr ${hooprUrl}, HoopAI ${hoopaiUrl} (its webhooks to ${webhookUrl})`,
     'Caller key on every instance: Bearer sandbox-dev-key. Ctrl-C stops them all.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

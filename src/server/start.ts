@@ -8,6 +8,7 @@ import { createServices, type ServicesOptions } from '../services';
 import type { RunningHoopaiSandbox } from '../sandbox/hoopai/index';
 import { SANDBOX_LOCATIONS } from '../sandbox/hoopai/locations';
 import type { RunningHooprSandbox } from '../sandbox/hoopr/index';
+import { followAppInstalls } from '../upstream/hoopai/follow-app-installs';
 import { createUpstreams, type Upstreams, type UpstreamsOptions } from '../upstream/index';
 import { SharedRedis } from '../upstream/redis/connection';
 import { knownSecrets } from '../logger';
@@ -18,6 +19,7 @@ import { upstreamOptionsFrom } from './upstream-options';
 import { upstreamReadiness } from './upstream-readiness';
 import { createGateway, type Gateway } from './yoga';
 import { yogaLogger } from './yoga-logger';
+import { createHoopaiWebhooks, type HoopaiWebhooks } from './webhooks/index';
 
 export interface RunningGateway {
   url: string;
@@ -28,6 +30,8 @@ export interface RunningGateway {
   upstreams: Upstreams;
   /** What every request shares: the catalog and CRM behind their caches, and the stores. */
   services: GatewayServices;
+  /** `POST /webhooks/hoopai`: the receiver and its queue. */
+  webhooks: HoopaiWebhooks;
   /** Metrics and traces; `metricsUrl` is set when `/metrics` has a listener of its own (METRICS_PORT). */
   observability: GatewayObservability;
   metricsUrl?: string;
@@ -111,12 +115,33 @@ export async function startGateway(
   const services = createServices(upstreams, {
     catalogMode: config.hoopr.sandbox || config.hoopr.clientSecret.startsWith('hpr_test_') ? 'test' : 'live',
     caches: config.caches,
+    subscriptionBufferEvents: config.limits.subscriptionBufferEvents,
+    onSubscriptionEnded: (reason) => observability.metrics.subscriptionsEnded.inc({ reason }),
     idempotency: config.idempotency,
     shared,
     logger,
     observer,
     ...overrides.services,
   });
+  const stopFollowingInstalls = upstreams.hoopaiInstalls && followAppInstalls(upstreams.hoopaiInstalls, services.events, logger);
+  let webhooks: HoopaiWebhooks;
+  try {
+    webhooks = await createHoopaiWebhooks({
+      config: config.webhooks,
+      // In sandbox mode the sandbox signs with keys of its own, served on its control plane.
+      sandboxUrl: config.hoopai.sandbox ? hoopaiUrl : undefined,
+      services,
+      installs: upstreams.hoopaiInstalls,
+      shared,
+      onDelivery: (type, outcome) => observability.metrics.webhookDeliveries.inc({ type, outcome }),
+      logger,
+    });
+  } catch (error) {
+    stopFollowingInstalls?.();
+    await Promise.allSettled([upstreams.close(), services.events.close(), shared?.close(), stopSandboxes(), observability.shutdown()]);
+    throw error;
+  }
+  observability.metrics.observeSubscriptions(() => services.subscriptions.snapshot());
   const drain = new Drain();
   const yoga = createGateway({
     services,
@@ -133,6 +158,7 @@ export async function startGateway(
     cors: config.cors,
     trustedDocuments: config.trustedDocuments,
     observability,
+    webhooks: webhooks.receiver,
   });
   if (config.trustedDocuments) {
     const { path, documents, only } = config.trustedDocuments;
@@ -167,6 +193,12 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
+  // `npm start`: the sandbox this process runs delivers its webhooks here unless told otherwise.
+  if (sandboxes.hoopai && config.hoopai.sandbox && !config.hoopai.webhookUrl) {
+    // Over loopback: a gateway bound to every interface is reachable there too.
+    const reachable = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    sandboxes.hoopai.setWebhookUrl(`http://${reachable}:${port}/webhooks/hoopai`);
+  }
   let shutdown: Promise<void> | undefined;
 
   return {
@@ -177,6 +209,7 @@ export async function startGateway(
     sandboxes,
     upstreams,
     services,
+    webhooks,
     observability,
     metricsUrl: metricsServer?.url,
     drain,
@@ -204,6 +237,9 @@ export async function startGateway(
         const left = Math.max(0, drainStarted + drainMs - Date.now());
         await Promise.race([upstreams.close(), new Promise((resolve) => setTimeout(resolve, left).unref())]);
         await metricsServer?.close();
+        // Deliveries already acknowledged are processed before their events' channel closes.
+        await webhooks.close();
+        stopFollowingInstalls?.();
         await services.events.close();
         await shared?.close();
         await stopSandboxes();

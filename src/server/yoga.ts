@@ -24,15 +24,18 @@ import { useDrain } from './plugins/use-drain';
 import { useDocumentLimits } from './plugins/use-document-limits';
 import { useErrorCodes } from './plugins/use-error-codes';
 import { useHealth, type ReadinessCheck } from './plugins/use-health';
+import { useHoopaiWebhooks } from './plugins/use-hoopai-webhooks';
 import { useMetrics } from './plugins/use-metrics';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
+import { useSubscriptionEvents } from './plugins/use-subscription-events';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
 import { useValidationRules } from './plugins/use-validation-rules';
 import { useVaryOrigin } from './plugins/use-vary-origin';
 import { useTracing } from './plugins/use-tracing';
 import { useTrustedDocuments } from './plugins/use-trusted-documents';
 import type { TrustedDocumentsConfig } from './trusted-documents-config';
+import type { WebhookReceiver } from './webhooks/webhook-receiver';
 
 export interface GatewayOptions {
   services: GatewayServices;
@@ -60,6 +63,8 @@ export interface GatewayOptions {
   trustedDocuments?: TrustedDocumentsConfig;
   /** Metrics and traces (src/server/observability); without, requests still get ids and access lines. */
   observability?: GatewayObservability;
+  /** `POST /webhooks/hoopai` (src/server/webhooks); not served when omitted. */
+  webhooks?: WebhookReceiver;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -77,19 +82,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   // document's size and shape while it is parsed and validated; then its cost in upstream
   // calls before it runs.
   const observability = options.observability;
+  // One budget per caller, spent by queries and by subscriptions' events alike.
+  const budget = new CallerBudget(limits.callerCallsPerMinute);
   const plugins: Plugin[] = [
     // First: every request's id and observation, which the metrics and traces read.
     useAccessLog({ logger: options.structuredLogger, graphqlEndpoint, callerOf: (request) => authentication.viewerOf(request)?.name }),
     ...(observability ? [useMetrics(observability)] : []),
     ...(observability?.tracing ? [useTracing(observability.tracing, graphqlEndpoint)] : []),
     useHealth({ checks: options.readiness, draining: () => options.drain?.draining === true }),
+    // Signed deliveries, authenticated by their signature: answered before any caller or document check.
+    ...(options.webhooks ? [useHoopaiWebhooks(options.webhooks, options.structuredLogger)] : []),
     useErrorCodes(),
     useValidationRules(schemaValidationRules),
     // Browser callers: no simple (preflight-free) request runs.
     useCsrfPrevention(graphqlEndpoint),
     authentication.plugin,
     ...useDocumentLimits(limits),
-    useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget: new CallerBudget(limits.callerCallsPerMinute), logger: options.structuredLogger }),
+    useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget, logger: options.structuredLogger }),
+    useSubscriptionEvents({ limits, budget, logger: options.structuredLogger }),
     useRequestAbortLog(options.structuredLogger),
   ];
   // Answers vary by Origin when some origin is granted.

@@ -167,6 +167,14 @@ export const FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
     },
   },
 
+  // Subscriptions (schema/crm/live/*): what ONE event may cost; each event is charged on its own.
+  // The new message is found in its conversation's newest page (shared by the instance's
+  // subscribers); one that is not there is scanned for further back, as `node` does.
+  'Subscription.messageReceived': { calls: () => hoopai(1 + CALLS_PER_MESSAGE_SCAN) },
+  'Subscription.conversationUpdated': byId('hoopai'),
+  // The event itself names the change; only its contact is read.
+  'ContactChange.contact': byId('hoopai'),
+
   // Mutations (schema/crm/mutations/*): the write, plus the reads each one may need.
   'Mutation.createContact': { calls: () => hoopai(1) },
   // PUT (a refusal is told from a missing contact by one read), the tags route, or a read.

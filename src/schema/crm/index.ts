@@ -8,3 +8,4 @@ import './message';
 import './message-list';
 import './mutations/index';
 import './message-tracks';
+import './live/index';

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { LiveSubscriptionsSnapshot } from '../../upstream/events/live-subscriptions';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
 /** Upstream calls per operation: the default limit is 200. */
@@ -108,12 +109,42 @@ export class GatewayMetrics {
     ['cache', 'reason'],
   );
 
+  // HoopAI webhooks (POST /webhooks/hoopai).
+  readonly webhookDeliveries = this.#counter(
+    'gateway_webhook_deliveries_total',
+    'HoopAI webhook deliveries by event type (known types, "other", or "unknown" when refused before the body was read) and outcome (accepted, replay, bad_signature, stale, too_large, queue_full, malformed)',
+    ['type', 'outcome'],
+  );
+
   // Writes with an idempotency key.
   readonly idempotentWrites = this.#counter(
     'gateway_idempotent_writes_total',
     'Mutations with an idempotencyKey, by mutation and outcome (written, replayed, reconciled, in_progress, unavailable, key_reused, outcome_unknown, failed)',
     ['mutation', 'outcome'],
   );
+
+  // Caller subscriptions (GraphQL over SSE).
+  readonly subscriptionsEnded = this.#counter('gateway_subscriptions_ended_total', 'Caller subscriptions the gateway ended itself, by reason (too_slow, events_missed)', ['reason']);
+
+  /** Caller subscriptions open now and the events they hold, read from `snapshot` at each scrape. */
+  observeSubscriptions(snapshot: () => LiveSubscriptionsSnapshot): void {
+    new Gauge({
+      name: 'gateway_subscriptions_open',
+      help: 'Caller subscriptions open on this instance now',
+      registers: [this.registry],
+      collect() {
+        this.set(snapshot().open);
+      },
+    });
+    new Gauge({
+      name: 'gateway_subscription_buffered_events',
+      help: 'Events caller subscriptions hold now for subscribers that have not read them yet (each at most SUBSCRIPTION_BUFFER_EVENTS)',
+      registers: [this.registry],
+      collect() {
+        this.set(snapshot().buffered);
+      },
+    });
+  }
 
   /** With Node's default metrics too (process_*, nodejs_*). */
   constructor() {

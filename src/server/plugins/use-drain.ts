@@ -1,12 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
+import { ErrorCode } from '../../errors';
 import type { Drain } from '../drain';
 
 /**
- * The last event of a stream cut by a shutdown: an SSE comment saying why (EventSource
- * ignores it, a raw reader sees it), then GraphQL over SSE's `complete`, so a client knows the
- * operation ended and subscribes again (through the load balancer: another replica).
+ * The last events of a stream cut by a shutdown: an SSE comment saying why (for a raw
+ * reader), a `next` event whose error has the code SHUTTING_DOWN (what a GraphQL client's
+ * subscription sees), then GraphQL over SSE's `complete`, so a client knows the operation
+ * ended and subscribes again (through the load balancer: another replica).
  */
-const SHUTDOWN_EVENT = ': the gateway is shutting down; subscribe again\n\nevent: complete\ndata:\n\n';
+const SHUTDOWN_ERROR = { message: 'The gateway is shutting down; subscribe again.', extensions: { code: ErrorCode.SHUTTING_DOWN } };
+const SHUTDOWN_EVENT = `: the gateway is shutting down; subscribe again\n\nevent: next\ndata: ${JSON.stringify({ errors: [SHUTDOWN_ERROR] })}\n\nevent: complete\ndata:\n\n`;
 
 /**
  * While draining: every answer carries `Connection: close` (a kept-alive client opens its

@@ -107,7 +107,7 @@ export function useUpstreamCost(options: UpstreamCostOptions): Plugin {
   };
 }
 
-function coercedVariables(
+export function coercedVariables(
   schema: Parameters<typeof getVariableValues>[0],
   operation: OperationDefinitionNode,
   raw: Readonly<Record<string, unknown>> | null | undefined,
@@ -116,7 +116,7 @@ function coercedVariables(
   return coerced.errors ? undefined : coerced.coerced;
 }
 
-function costReport(estimate: CallEstimate, metered: MeteredCalls | undefined, limit: number, callerBudget: CostReport['callerBudget']): CostReport {
+export function costReport(estimate: CallEstimate, metered: MeteredCalls | undefined, limit: number, callerBudget: CostReport['callerBudget']): CostReport {
   const calls = metered?.calls ?? { hoopr: 0, hoopai: 0 };
   const repeats = metered?.repeats ?? { hoopr: 0, hoopai: 0 };
   return {
@@ -132,11 +132,11 @@ function costReport(estimate: CallEstimate, metered: MeteredCalls | undefined, l
   };
 }
 
-function withCost(result: ExecutionResult, cost: CostReport): ExecutionResult {
+export function withCost(result: ExecutionResult, cost: CostReport): ExecutionResult {
   return { ...result, extensions: { ...result.extensions, cost } };
 }
 
-function costLimitError(estimate: CallEstimate, limit: number): GraphQLError {
+export function costLimitError(estimate: CallEstimate, limit: number): GraphQLError {
   return gatewayError(
     ErrorCode.COST_LIMIT_EXCEEDED,
     `This operation could make up to ${estimate.total} upstream calls; one request may make at most ${limit}. Ask for fewer items (first/last), fewer nested lists, or split the operation. Nothing was called.`,
@@ -144,7 +144,7 @@ function costLimitError(estimate: CallEstimate, limit: number): GraphQLError {
   );
 }
 
-function budgetError(estimate: CallEstimate, retryAfterMs: number, perMinute: number): GraphQLError {
+export function budgetError(estimate: CallEstimate, retryAfterMs: number, perMinute: number): GraphQLError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new GraphQLError(
     `This caller has spent its budget of ${perMinute} upstream calls per minute; this operation could make up to ${estimate.total}. Retry after ${seconds} s.`,

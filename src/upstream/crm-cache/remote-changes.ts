@@ -31,7 +31,12 @@ export function followRemoteChanges(cache: CrmCache, events: EventBus, logger?: 
   };
 }
 
-/** The cached copies a change makes stale: the contact, or the conversation (a new message changes its summary). */
+/**
+ * The cached copies a change makes stale: the contact, or the conversation (a new message
+ * changes its summary). An uninstall drops everything: no copy of the location may answer
+ * a read its credentials can no longer make (the cache holds no per-location index, and
+ * uninstalls are rare).
+ */
 export function forgetWhatChanged(cache: CrmCache, event: LocationEvent): void {
   switch (event.kind) {
     case 'contact':
@@ -39,5 +44,8 @@ export function forgetWhatChanged(cache: CrmCache, event: LocationEvent): void {
     case 'conversation':
     case 'message':
       return cache.forgetConversation(event.locationId, event.conversationId);
+    case 'app':
+      if (event.change === 'uninstalled') cache.clear();
+      return;
   }
 }

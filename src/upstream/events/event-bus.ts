@@ -7,6 +7,14 @@ export interface SubscribeOptions {
   onOverflow?: () => void;
 }
 
+/** A subscription to a topic: its events as an async iterator, and how many wait to be read. */
+export interface EventSubscription<T> extends AsyncIterableIterator<T> {
+  /** Events held for the subscriber now: never more than its `bufferSize`. */
+  readonly buffered: number;
+  /** Ends the subscription (what it holds is dropped); a `break` out of `for await` calls it. */
+  return(): Promise<IteratorResult<T>>;
+}
+
 /**
  * `delivered`: every instance's subscribers have it (or will, as soon as they read).
  * `local-only`: only this instance's subscribers have it; the other instances could not be
@@ -36,7 +44,7 @@ export interface EventBus {
   publish<K extends EventKind>(topic: LocationTopic<K>, event: EventOfKind<K>): Promise<PublishOutcome>;
 
   /** The events on `topic` from now on, from every instance. Leave with `return()` (a `break`). */
-  subscribe<K extends EventKind>(topic: LocationTopic<K>, options?: SubscribeOptions): AsyncIterableIterator<ReceivedEvent<EventOfKind<K>>>;
+  subscribe<K extends EventKind>(topic: LocationTopic<K>, options?: SubscribeOptions): EventSubscription<ReceivedEvent<EventOfKind<K>>>;
 
   /**
    * Every event of every location, for the gateway's own consumers (cache invalidation).

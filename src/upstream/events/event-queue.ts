@@ -29,6 +29,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     if (this.#buffered.length >= this.#capacity) {
       this.#buffered.shift();
       this.#onOverflow();
+      // The subscriber may end the subscription when it learns it lost an event.
+      if (this.#ended) return;
     }
     this.#buffered.push(value);
   }
@@ -52,6 +54,11 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.#buffered.length = 0;
     for (const reader of this.#readers.splice(0)) reader({ value: undefined, done: true });
     this.#onEnd();
+  }
+
+  /** Events held now, waiting for the subscriber to read them (never more than the capacity). */
+  get buffered(): number {
+    return this.#buffered.length;
   }
 
   [Symbol.asyncIterator](): this {

@@ -1,8 +1,10 @@
-export type { EventBus, PublishOutcome, SubscribeOptions } from './event-bus';
+export type { EventBus, EventSubscription, PublishOutcome, SubscribeOptions } from './event-bus';
+export { LiveSubscriptions, type LiveSubscriptionsSnapshot, type SubscriptionEnding } from './live-subscriptions';
 export {
   EVENT_KINDS,
   locationTopic,
   topicOf,
+  type AppChange,
   type ContactChange,
   type ConversationChange,
   type EventKind,

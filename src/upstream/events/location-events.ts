@@ -8,7 +8,7 @@ import { z } from 'zod';
  * cache the event has just invalidated), so an event never spreads data a caller may not read.
  */
 
-export const EVENT_KINDS = ['contact', 'conversation', 'message'] as const;
+export const EVENT_KINDS = ['contact', 'conversation', 'message', 'app'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** HoopAI location ids are alphanumeric: no `:` (the topic separator) and no glob characters. */
@@ -41,7 +41,22 @@ const messageAdded = z.object({
   contactId: z.string().nullable(),
 });
 
-const locationEvent = z.discriminatedUnion('kind', [contactChange, conversationChange, messageAdded]);
+/**
+ * The HoopAI app was installed in or uninstalled from the location (AppInstall / AppUninstall
+ * webhooks). `companyId`: the agency, when HoopAI named it. After `uninstalled`, every instance
+ * drops what it holds for the location (cached objects, tokens in memory): its next call
+ * fails with REAUTH_REQUIRED until the app is installed again.
+ */
+const appChange = z.object({
+  kind: z.literal('app'),
+  ...eventBase,
+  change: z.enum(['installed', 'uninstalled']),
+  companyId: z.string().nullable(),
+  /** Always null: kept so that every event says which contact it concerns (readers of the union rely on it). */
+  contactId: z.null(),
+});
+
+const locationEvent = z.discriminatedUnion('kind', [contactChange, conversationChange, messageAdded, appChange]);
 
 /** A contact was created, changed (fields, tags, DND) or deleted. */
 export type ContactChange = z.infer<typeof contactChange>;
@@ -49,6 +64,8 @@ export type ContactChange = z.infer<typeof contactChange>;
 export type ConversationChange = z.infer<typeof conversationChange>;
 /** A message was sent or received. */
 export type MessageAdded = z.infer<typeof messageAdded>;
+/** The HoopAI app was installed in or uninstalled from a location. */
+export type AppChange = z.infer<typeof appChange>;
 export type LocationEvent = z.infer<typeof locationEvent>;
 export type EventOfKind<K extends EventKind> = Extract<LocationEvent, { kind: K }>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventBus, PublishOutcome, SubscribeOptions } from './event-bus';
+import type { EventBus, EventSubscription, PublishOutcome, SubscribeOptions } from './event-bus';
 import { EventQueue } from './event-queue';
 import { type EventKind, type EventOfKind, type LocationTopic, type ReceivedEvent, topicOf } from './location-events';
 
@@ -30,9 +30,9 @@ export class MemoryEventBus implements EventBus {
     return 'delivered';
   }
 
-  subscribe<K extends EventKind>(topic: LocationTopic<K>, options: SubscribeOptions = {}): AsyncIterableIterator<ReceivedEvent<EventOfKind<K>>> {
+  subscribe<K extends EventKind>(topic: LocationTopic<K>, options: SubscribeOptions = {}): EventSubscription<ReceivedEvent<EventOfKind<K>>> {
     // A topic's queue only ever holds events of the topic's kind: `stamped` checks each one.
-    return this.#queue(topic, options) as AsyncIterableIterator<ReceivedEvent> as AsyncIterableIterator<ReceivedEvent<EventOfKind<K>>>;
+    return this.#queue(topic, options) as EventSubscription<ReceivedEvent> as EventSubscription<ReceivedEvent<EventOfKind<K>>>;
   }
 
   subscribeEveryLocation(options: SubscribeOptions = {}): AsyncIterableIterator<ReceivedEvent> {
