@@ -15,10 +15,11 @@ import { BENCH_KEY, gatewayEnv } from './processes';
  * fresh sandboxes in a process of their own, with every upstream token expiring
  * `TOKEN_TTL_SECONDS` after it was issued and HoopAI's documented 100 requests per 10 s per
  * location; then `REQUESTS` realistic queries (a catalog page, an inbox of one of three
- * locations, alternately) are sent `CONCURRENCY` at a time, spread round-robin over the
+ * locations, alternately) are sent at a steady `RATE` per second whatever the answers (so
+ * every token is wanted again soon after it stops being fresh), spread round-robin over the
  * setup's gateways. Reported per setup, from the sandboxes' control plane and the answers:
  * Hoopr token grants and HoopAI refreshes beside what one per expiry comes to over the run,
- * upstream calls and 429s, failed answers (by error code), p50/p99 latency, req/s.
+ * upstream calls, 401s and 429s, failed answers (by error code), p50/p99 latency, req/s.
  *
  * HoopAI's locations use OAuth (single-use refresh tokens), installed through one gateway
  * before the load as an admin would, where the setup can hold one pair per location: one
@@ -31,14 +32,20 @@ import { BENCH_KEY, gatewayEnv } from './processes';
  */
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REQUESTS = Number(process.env.FLEET_REQUESTS ?? 120);
-const CONCURRENCY = Number(process.env.FLEET_CONCURRENCY ?? 12);
+/**
+ * 8 a second for 20 s: inboxes at 4 a second put 24 HoopAI calls a second on three locations,
+ * 80 per 10 s each, inside HoopAI's 100: what is measured is the tokens, not waits for a slot.
+ */
+const RATE = Number(process.env.FLEET_RATE ?? 8);
+const REQUESTS = Number(process.env.FLEET_REQUESTS ?? 160);
+const SENDING_SECONDS = REQUESTS / RATE;
 const TOKEN_TTL_SECONDS = 3;
 /**
  * How long the gateway hands out a token: until `refreshAheadMs` before its expiry, but never
  * less than half its life (src/upstream/tokens/freshness.ts). Both refresh-aheads (60 s Hoopr,
  * 300 s HoopAI) exceed half of 3 s, so each token serves 1.5 s: one per expiry over a run of
- * d seconds is d / 1.5 new tokens per token kept (give or take the one live when it starts).
+ * d seconds is about d / 1.5 new tokens per token kept: a little fewer, since a token is
+ * renewed by the first call after its 1.5 s, not at once, and the one live at the start counts out.
  */
 const FRESH_SECONDS = TOKEN_TTL_SECONDS / 2;
 
@@ -77,8 +84,7 @@ const LOCATIONS = SANDBOX_LOCATIONS.slice(0, 3).map((location) => location.id);
 /**
  * The i-th request of the load: a catalog page (music or sound effects, 10 to 50 tracks, so
  * that most miss the catalog cache and need a token) or an inbox of 5 conversations (6 HoopAI
- * calls) of one of three locations: 120 requests put ~120 calls on each location, just over
- * its 100 per 10 s.
+ * calls) of one of three locations. The first 82 catalog pages are all different.
  */
 function request(i: number): { query: string; variables: Record<string, unknown> } {
   const k = Math.floor(i / 2);
@@ -184,39 +190,41 @@ async function run(setup: Setup) {
 
     const latencies: number[] = [];
     const failures: Record<string, number> = {};
-    let next = 0;
+    const send = async (i: number) => {
+      const gateway = gateways[i % gateways.length]!;
+      const sent = performance.now();
+      let failure: string | undefined;
+      try {
+        const response = await fetch(gateway.announced, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+          body: JSON.stringify(request(i)),
+        });
+        const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        if (response.status !== 200) failure = `HTTP ${response.status}`;
+        else if (body.errors?.length) failure = body.errors[0]!.extensions?.code ?? 'UNKNOWN';
+      } catch (error) {
+        failure = error instanceof Error ? error.name : 'network';
+      }
+      latencies.push(performance.now() - sent);
+      if (failure) failures[failure] = (failures[failure] ?? 0) + 1;
+    };
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          const i = next++;
-          const gateway = gateways[i % gateways.length]!;
-          const sent = performance.now();
-          let failure: string | undefined;
-          try {
-            const response = await fetch(gateway.announced, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
-              body: JSON.stringify(request(i)),
-            });
-            const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-            if (response.status !== 200) failure = `HTTP ${response.status}`;
-            else if (body.errors?.length) failure = body.errors[0]!.extensions?.code ?? 'UNKNOWN';
-          } catch (error) {
-            failure = error instanceof Error ? error.name : 'network';
-          }
-          latencies.push(performance.now() - sent);
-          if (failure) failures[failure] = (failures[failure] ?? 0) + 1;
-        }
-      }),
-    );
+    const answered: Promise<void>[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      // On schedule (the i-th at i / RATE s), not after the previous answer: a slow answer does not slow the load.
+      const due = started + (i * 1000) / RATE - performance.now();
+      if (due > 0) await new Promise((resolveSleep) => setTimeout(resolveSleep, due));
+      answered.push(send(i));
+    }
+    await Promise.all(answered);
     const seconds = (performance.now() - started) / 1000;
     const after = { hoopr: (await control(sandboxes.hoopr, '/__sandbox/stats')) as Stats, hoopai: (await control(sandboxes.hoopai, '/__sandbox/stats')) as Stats };
     const unauthorizedAfter = await unauthorizedAnswers(gateways);
     const pairsAfter = prefix ? await pairVersions(REDIS_URL, prefix) : undefined;
     latencies.sort((a, b) => a - b);
     const delta = (upstream: 'hoopr' | 'hoopai', field: 'tokenGrants' | 'tokenRefreshes' | 'rateLimited') => after[upstream][field] - before[upstream][field];
-    const perToken = seconds / FRESH_SECONDS;
+    const perToken = SENDING_SECONDS / FRESH_SECONDS;
     // What the gateways logged at warn and above: a failure's reason, without the bench having to guess it.
     const warnings = gateways.flatMap((gateway) => gateway.stderr().split('\n').filter(Boolean));
     return {
@@ -225,7 +233,7 @@ async function run(setup: Setup) {
       redis: setup.redis,
       hoopaiAuth: setup.hoopaiAuth,
       requests: REQUESTS,
-      concurrency: CONCURRENCY,
+      ratePerSecond: RATE,
       tokenTtlSeconds: TOKEN_TTL_SECONDS,
       seconds: Math.round(seconds * 10) / 10,
       // Hoopr: one client token for the whole fleet; HoopAI: one pair per OAuth location (none with private keys).
@@ -278,6 +286,6 @@ const resultsDir = resolve(import.meta.dirname, 'results');
 writeFileSync(resolve(resultsDir, 'fleet.json'), `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
 writeFileSync(
   resolve(resultsDir, 'fleet.md'),
-  `# One gateway and fleets of three (bench/fleet.ts)\n\n${REQUESTS} requests, ${CONCURRENCY} at a time, catalog pages (10–50 tracks) and inboxes (5 conversations) of ${LOCATIONS.length} locations alternately; upstream tokens expire ${TOKEN_TTL_SECONDS} s after issue (handed out for ${FRESH_SECONDS} s); HoopAI allows 100 requests per 10 s per location. In brackets: one token per expiry over the run (its seconds ÷ ${FRESH_SECONDS}; for HoopAI, per location). OAuth locations were installed through one gateway before the load; "private keys" never expire.\n\n${table}\n`,
+  `# One gateway and fleets of three (bench/fleet.ts)\n\n${REQUESTS} requests, ${RATE} a second for ${SENDING_SECONDS} s (sent on schedule, whatever the answers), catalog pages (10–50 tracks) and inboxes (5 conversations) of ${LOCATIONS.length} locations alternately; upstream tokens expire ${TOKEN_TTL_SECONDS} s after issue (handed out for ${FRESH_SECONDS} s); HoopAI allows 100 requests per 10 s per location. In brackets: one token per expiry over the ${SENDING_SECONDS} s (÷ ${FRESH_SECONDS} s; for HoopAI, per location). OAuth locations were installed through one gateway before the load; "private keys" never expire.\n\n${table}\n`,
 );
 console.log(table);
