@@ -1,16 +1,15 @@
 import { execSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { SCOPES } from '../src/auth/viewer';
-import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { percentile, runClosedLoop } from './closed-loop';
-import { curvesCharts, curvesMarkdown, type CurvePoint, type CurvesResults, type InboxCaller } from './curves-report';
+import { gridSvg } from './curves-chart';
+import { inboxAtRateLimit } from './curves-inbox';
+import { curvesCharts, curvesMarkdown, type CurvePoint, type CurvesResults } from './curves-report';
+import { operationCalls, sandboxCall, stats, type Upstreams } from './curves-sandbox';
 import { BENCH_KEY, type Child, COMPILED_GATEWAY, gatewayEnv, startChild } from './processes';
 import { SCENARIOS } from './scenarios';
-import { gridSvg } from './curves-chart';
 import { svgToPng } from './svg-to-png';
 
 /**
@@ -36,28 +35,7 @@ const LATENCY_MS = 20;
 const CONNECTIONS = [1, 8, 32, 128];
 const PAGE_SIZES = [10, 50, 100];
 const PAGE_SIZE_CONNECTIONS = 8;
-const INBOX_CALLERS = 4;
-const INBOX_CONNECTIONS_PER_CALLER = 2;
-const INBOX_FIRST = 5;
-const HOOPAI_LIMIT_PER_10S = 100;
 const resultsDir = resolve(import.meta.dirname, 'results');
-
-type Upstreams = { hoopr: string; hoopai: string };
-
-async function sandboxCall(baseUrl: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${baseUrl}${path}: HTTP ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-interface SandboxStats { requests: Record<string, number>; rateLimited: number }
-const stats = (baseUrl: string) => sandboxCall(baseUrl, '/__sandbox/stats') as Promise<SandboxStats>;
-/** Upstream calls other than token grants. */
-const operationCalls = (s: SandboxStats) => Object.entries(s.requests).reduce((sum, [route, n]) => (route === 'POST /v1/auth/token' ? sum : sum + n), 0);
 
 interface Target { url: string; body: string; headers: Record<string, string> }
 
@@ -157,96 +135,6 @@ async function addedLatency(gateway: Child, baseline: Child, upstreams: Upstream
   return result;
 }
 
-const callerKey = (i: number) => `curves-caller-${i}`;
-
-/** The inbox with every caller at HoopAI's real budget: the gateway queues, the baseline has no queue. */
-async function inboxAtRateLimit(upstreams: Upstreams, baseline: Child) {
-  const locationId = SANDBOX_LOCATIONS[0]!.id;
-  const locations = SANDBOX_LOCATIONS.map((l) => l.id);
-  const gateway = await startChild(
-    COMPILED_GATEWAY.script,
-    {
-      ...gatewayEnv(upstreams),
-      HOOPAI_RATE_LIMIT_PER_10S: String(HOOPAI_LIMIT_PER_10S),
-      API_KEYS: JSON.stringify(
-        Array.from({ length: INBOX_CALLERS }, (_, i) => ({
-          name: `caller-${i}`,
-          sha256: createHash('sha256').update(callerKey(i)).digest('hex'),
-          scopes: [...SCOPES],
-          locations,
-        })),
-      ),
-    },
-    /GraphiQL at (\S+)/,
-    COMPILED_GATEWAY.nodeArgs,
-  );
-  const inboxScenario = SCENARIOS.find((s) => s.name === 'inbox')!;
-  const run = async (side: 'gateway' | 'baseline', seconds: number) => {
-    await sandboxCall(upstreams.hoopai, '/__sandbox/reset', {});
-    await sandboxCall(upstreams.hoopai, '/__sandbox/faults', { latencyMs: LATENCY_MS, rateLimitPer10s: HOOPAI_LIMIT_PER_10S });
-    const runs = await Promise.all(
-      Array.from({ length: INBOX_CALLERS }, (_, i) =>
-        runClosedLoop({
-          connections: INBOX_CONNECTIONS_PER_CALLER,
-          seconds,
-          ...(side === 'gateway'
-            ? {
-                url: gateway.announced,
-                body: JSON.stringify({ ...inboxScenario.gateway, variables: { locationId, first: INBOX_FIRST } }),
-                headers: { authorization: `Bearer ${callerKey(i)}`, accept: 'application/json' },
-              }
-            : { url: `${baseline.announced}${inboxScenario.baseline.path}`, body: JSON.stringify({ locationId, first: INBOX_FIRST }), headers: {} }),
-        }),
-      ),
-    );
-    const upstream = await stats(upstreams.hoopai);
-    const all = runs.flatMap((r) => r.latenciesMs);
-    const round = (ms: number) => Math.round(ms);
-    const callers: InboxCaller[] = runs.map((r, i) => ({
-      caller: `caller-${i}`,
-      ok: r.ok,
-      failed: r.failed,
-      p50Ms: round(percentile(r.latenciesMs, 50)),
-      p99Ms: round(percentile(r.latenciesMs, 99)),
-      maxMs: round(Math.max(...r.latenciesMs)),
-    }));
-    const ok = runs.reduce((sum, r) => sum + r.ok, 0);
-    const elapsedSeconds = Math.max(...runs.map((r) => r.elapsedSeconds));
-    const failures: Record<string, number> = {};
-    for (const r of runs) for (const [code, n] of Object.entries(r.failures)) failures[code] = (failures[code] ?? 0) + n;
-    return {
-      seconds: Math.round(elapsedSeconds * 10) / 10,
-      ok,
-      failed: runs.reduce((sum, r) => sum + r.failed, 0),
-      failures,
-      requestsPerSecond: Math.round((ok / elapsedSeconds) * 100) / 100,
-      p50Ms: round(percentile(all, 50)),
-      p99Ms: round(percentile(all, 99)),
-      upstreamCalls: operationCalls(upstream),
-      upstream429s: upstream.rateLimited,
-      callers,
-    };
-  };
-  try {
-    const gatewayRun = await run('gateway', INBOX_SECONDS);
-    console.log(JSON.stringify(gatewayRun));
-    // The baseline has no rate limiter: a few seconds show what it does at the limit.
-    const baselineRun = await run('baseline', Math.min(INBOX_SECONDS, 12));
-    console.log(JSON.stringify(baselineRun));
-    return {
-      upstreamLatencyMs: LATENCY_MS,
-      limitPer10s: HOOPAI_LIMIT_PER_10S,
-      callers: INBOX_CALLERS,
-      connectionsPerCaller: INBOX_CONNECTIONS_PER_CALLER,
-      first: INBOX_FIRST,
-      gateway: gatewayRun,
-      baseline: baselineRun,
-    };
-  } finally {
-    await gateway.stop();
-  }
-}
-
 async function main(): Promise<void> {
   const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
   const upstreams = JSON.parse(sandbox.announced) as Upstreams;
@@ -267,7 +155,7 @@ async function main(): Promise<void> {
     } finally {
       await gateway.stop();
     }
-    const inbox = await inboxAtRateLimit(upstreams, baseline);
+    const inbox = await inboxAtRateLimit(upstreams, baseline, { upstreamLatencyMs: LATENCY_MS, seconds: INBOX_SECONDS });
     const results: CurvesResults = {
       machine: {
         nproc: Number(execSync('nproc').toString().trim()),
