@@ -128,6 +128,23 @@ describe('reading answers', () => {
     cleanups.push(() => upstreams.close(), () => server.close());
     expect(codeOf(await upstreams.hoopr.getTrack('t1').catch((error: unknown) => error))).toBe('UPSTREAM_BAD_RESPONSE');
   });
+
+  it('a body cut off before its end is a failed call, not a hang or a half-read answer', async () => {
+    let answered = 0;
+    const server = await startScriptedServer((req, res) => {
+      if (req.url?.startsWith('/v1/auth/token')) return sendEnvelope(res, 200, TOKEN);
+      answered += 1;
+      const body = JSON.stringify({ data: TRACK, error: { code: 0, message: 'OK' } });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length * 2) });
+      res.write(body.slice(0, 20), () => res.socket?.destroy());
+    });
+    const upstreams = testUpstreams({ hoopr: { baseUrl: server.url }, retry: { initialDelayMs: 10, maxDelayMs: 20 } });
+    cleanups.push(() => upstreams.close(), () => server.close());
+    const failure = await upstreams.hoopr.getTrack('t1').catch((error: unknown) => error);
+    expect(codeOf(failure)).toBe('UPSTREAM_UNAVAILABLE');
+    // A read that breaks off is a transport fault: the idempotent read is tried three times in all.
+    expect(answered).toBe(3);
+  });
 });
 
 describe('connection failures', () => {
