@@ -49,6 +49,8 @@ export interface GatewayConfig {
   idempotency: IdempotencySettings;
   /** The shared mode (REDIS_URL); undefined: every piece of shared state lives in the process. */
   redis?: RedisConfig;
+  /** TOKEN_STORE_KEY (32 bytes): seals OAuth pairs in the token file or, in shared mode, every token kept in Redis. */
+  tokenStoreKey?: Buffer;
   /** Run queries as compiled code (graphql-jit); off: graphql-js for everything. */
   compiledQueries: boolean;
   /** A document is compiled on its Nth run (one-off documents run on graphql-js). */
@@ -216,6 +218,7 @@ function build(env: Env, problems: string[]): GatewayConfig {
     caches: buildCacheSettings(env),
     idempotency: buildIdempotencySettings(env),
     redis: buildRedisConfig(env),
+    tokenStoreKey: env.TOKEN_STORE_KEY ? Buffer.from(env.TOKEN_STORE_KEY, 'base64') : undefined,
     compiledQueries: env.COMPILED_QUERIES === 'on',
     compileAfterRuns: env.COMPILE_AFTER_RUNS,
     shutdownDrainMs,

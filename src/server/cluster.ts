@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
 /**
@@ -26,6 +27,8 @@ function integerFromEnv(name: string, fallback: number, min: number, max: number
 const instances = integerFromEnv('INSTANCES', 3, 1, 32);
 const firstPort = integerFromEnv('PORT', 4000, 1, 65535 - instances);
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+// One key for this cluster's gateways, so they share (sealed) tokens: TOKEN_STORE_KEY, else one made for this run.
+const tokenStoreKey = process.env.TOKEN_STORE_KEY || randomBytes(32).toString('base64');
 
 /** Starts `node --import tsx <script>` (not through npm or tsx's CLI, so signals reach node itself). */
 function start(name: string, script: string, env: Record<string, string>, ready: RegExp): Promise<RegExpExecArray> {
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
         HOOPR_SANDBOX_URL: hooprUrl!,
         HOOPAI_SANDBOX_URL: hoopaiUrl!,
         REDIS_URL: redisUrl,
+        TOKEN_STORE_KEY: tokenStoreKey,
       }, /GraphiQL at (\S+)/),
     ),
   );

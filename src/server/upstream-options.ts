@@ -21,6 +21,7 @@ export function upstreamOptionsFrom(
   const common = {
     logger,
     shared,
+    tokenStoreKey: config.tokenStoreKey,
     secrets: knownSecrets,
     defaultTimeoutMs: config.requestTimeoutMs,
     hoopr: config.hoopr.sandbox

@@ -17,12 +17,17 @@ import { HooprClient } from './hoopr/client';
 import { HooprTokenSource } from './hoopr/token-source';
 import { NO_OBSERVER } from './observability';
 import type { HoopaiOptions, UpstreamsOptions } from './options';
-import { DEFAULT_RATE_LIMIT_TUNING, LocationRateLimiter } from './rate-limit/location-limiter';
-import { ClientCredentialsProvider } from './tokens/client-credentials-provider';
+import { createRateLimiters } from './rate-limit/index';
+import type { SharedRedis } from './redis/connection';
+import { ClientCredentialsProvider, type SharedClientToken, type SharedTokenValue } from './tokens/client-credentials-provider';
+import { FleetTokenGate } from './tokens/fleet-token-gate';
 import { FileTokenStore } from './tokens/file-store';
 import { MemoryTokenStore } from './tokens/memory-store';
 import { OAuthTokenProvider, type OAuthLocation } from './tokens/oauth-provider';
-import type { TokenStore } from './tokens/token-store';
+import { RedisLock } from './tokens/redis-lock';
+import { RedisSealedRecords, TokenStoreUnavailableError } from './tokens/redis-sealed-records';
+import { RedisTokenStore } from './tokens/redis-token-store';
+import { tokenKeys, type TokenStore } from './tokens/token-store';
 
 export type { UpstreamsOptions, HooprOptions, HoopaiOptions } from './options';
 export type { UpstreamHealth, UpstreamHealthView } from './health';
@@ -39,6 +44,7 @@ export { InstallRefusedError, type HoopaiOAuthInstaller, type HoopaiOAuthSetting
 export * from './observability';
 export { FileTokenStore } from './tokens/file-store';
 export { MemoryTokenStore } from './tokens/memory-store';
+export { RedisTokenStore } from './tokens/redis-token-store';
 export { TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './tokens/token-store';
 
 export interface Upstreams {
@@ -83,8 +89,14 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     return { http, dispatcher };
   };
 
+  const fleet = fleetTokensFor(options, logger);
   const hooprTransport = transport('hoopr', options.hoopr.baseUrl);
   const hooprSource = new HooprTokenSource(hooprTransport.http, options.hoopr);
+  const hooprShared: SharedClientToken | undefined = fleet && {
+    records: new RedisSealedRecords<SharedTokenValue>(fleet.redis, fleet.key, 'tokens'),
+    gate: fleet.gate,
+    name: `hoopr/client/${options.hoopr.clientId}`,
+  };
   const hooprTokens = new ClientCredentialsProvider({
     issue: (scope) => hooprSource.issue(scope),
     newScope: () => hooprTransport.http.scope(),
@@ -92,8 +104,12 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     secrets,
     logger: hooprTransport.http.logger,
     observer,
+    shared: hooprShared,
   });
-  const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens), hooprTokens, hooprSource);
+  // Shared mode: one budget per HoopAI location and one for the Hoopr client, for the whole fleet, in Redis
+  // (README, "Rate limits across instances"); otherwise HoopAI's budgets live in this process.
+  const limiters = createRateLimiters({ hoopai: options.hoopai.rateLimit, hooprClientId: options.hoopr.clientId, shared: options.shared, logger, observer });
+  const hoopr = new HooprClient(hooprTransport.http, new AuthorizedCaller(hooprTransport.http, hooprTokens, limiters.hoopr), hooprTokens, hooprSource);
 
   const hoopaiTransport = transport('hoopai', options.hoopai.baseUrl);
   const hoopaiOptions = options.hoopai;
@@ -104,7 +120,7 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
   const oauthLocations: OAuthLocation[] = hoopaiOptions.locations.flatMap((location) =>
     location.auth.kind === 'oauth' ? [{ locationId: location.locationId, companyId: location.auth.companyId }] : [],
   );
-  const store = oauthLocations.length > 0 ? tokenStoreFor(hoopaiOptions) : undefined;
+  const store = oauthLocations.length > 0 ? tokenStoreFor(hoopaiOptions, fleet) : undefined;
   let hoopaiOAuth: HoopaiOAuthInstaller | undefined;
   let hoopaiInstalls: HoopaiAppInstalls | undefined;
   let oauthProvider: OAuthTokenProvider | undefined;
@@ -121,13 +137,13 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
       secrets,
       logger: hoopaiTransport.http.logger,
       observer,
+      gate: store instanceof RedisTokenStore ? fleet?.gate : undefined,
     });
     hoopaiOAuth = new HoopaiOAuthInstaller(hoopaiTransport.http, api, oauthProvider, hoopaiOptions.oauth, oauthLocations);
     hoopaiInstalls = new HoopaiAppInstalls(store, oauthProvider, oauthLocations, hoopaiTransport.http.logger);
   }
-  const limiter = new LocationRateLimiter({ ...DEFAULT_RATE_LIMIT_TUNING, ...hoopaiOptions.rateLimit }, hoopaiTransport.http.logger, observer);
   const hoopai = new HoopaiClient(
-    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiter, isScopeRefusal),
+    new AuthorizedCaller(hoopaiTransport.http, new LocationTokens(hoopaiOptions.locations, oauthProvider), limiters.hoopai, isScopeRefusal),
     versions,
     secrets,
     (locationId) => (hoopaiOAuth?.isOAuthLocation(locationId) ? hoopaiOAuth.installUrl(locationId) : undefined),
@@ -158,19 +174,53 @@ export function createUpstreams(options: UpstreamsOptions): Upstreams {
     health,
     async ready() {
       if (store instanceof FileTokenStore) await store.verify();
+      if (fleet) await fleet.redis.ready().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'Redis is not answering yet: tokens wait for it'));
+      if (store instanceof RedisTokenStore) {
+        for (const { locationId } of oauthLocations) await readableOrUnreachable(() => store.get(tokenKeys.location(locationId)));
+      }
     },
     async close() {
-      limiter.close();
+      limiters.close();
       await Promise.all([hooprTransport.dispatcher.close(), hoopaiTransport.dispatcher.close()]);
     },
   };
 }
 
-/** OAuth needs somewhere durable and encrypted for its pairs, except against the sandbox. */
-function tokenStoreFor(options: HoopaiOptions): TokenStore {
+interface FleetTokens {
+  redis: SharedRedis;
+  key: Buffer;
+  gate: FleetTokenGate;
+}
+
+/** Shared mode with a key to seal tokens: one lock and one store of tokens for the fleet. */
+function fleetTokensFor(options: UpstreamsOptions, logger: Logger): FleetTokens | undefined {
+  const redis = options.shared;
+  if (!redis) return undefined;
+  if (!options.tokenStoreKey) {
+    logger.warn('shared mode without TOKEN_STORE_KEY: tokens are not shared (each instance requests its own Hoopr token); set it to share them');
+    return undefined;
+  }
+  const lock = new RedisLock(redis, { ttlMs: options.tokenLockTtlMs, logger });
+  // A waiter gives up after a dead holder's lock expired plus one upstream call's deadline.
+  const gate = new FleetTokenGate(lock, { maxWaitMs: lock.ttlMs + (options.defaultTimeoutMs ?? 15_000), connected: () => redis.connected });
+  return { redis, key: options.tokenStoreKey, gate };
+}
+
+/** A TOKEN_STORE_KEY that cannot open the stored OAuth pairs stops start-up, as with the file; Redis being down does not (tokens then wait for it). */
+async function readableOrUnreachable(read: () => Promise<unknown>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (!(error instanceof TokenStoreUnavailableError)) throw error;
+  }
+}
+
+/** OAuth needs somewhere durable and encrypted for its pairs, except against the sandbox; in shared mode, Redis. */
+function tokenStoreFor(options: HoopaiOptions, fleet: FleetTokens | undefined): TokenStore {
   if (!options.oauth) throw new UpstreamConfigError('HoopAI locations use OAuth, but no OAuth app (clientId, clientSecret, redirectUri) is configured');
   const configured = options.tokenStore;
   if (configured && 'compareAndSet' in configured) return configured;
+  if (fleet) return new RedisTokenStore(fleet.redis, fleet.key);
   if (configured?.key) return new FileTokenStore({ path: configured.path, key: configured.key });
   if (options.sandbox) return new MemoryTokenStore();
   throw new UpstreamConfigError('HoopAI OAuth needs an encrypted token store: configure a 32-byte token store key (refusing to keep OAuth tokens in plaintext)');

@@ -40,6 +40,14 @@ export interface UpstreamsOptions {
    * Redis. Absent: both live in the process (one instance).
    */
   shared?: SharedRedis;
+  /**
+   * Seals every token the shared mode keeps in Redis (TOKEN_STORE_KEY, 32 bytes). In shared
+   * mode without it, the Hoopr token stays in each instance (never stored in clear), and
+   * OAuth locations cannot start.
+   */
+  tokenStoreKey?: Buffer;
+  /** Shared mode: how long a token lock outlives a holder that died, ms. Default 5000. */
+  tokenLockTtlMs?: number;
 }
 
 export interface HooprOptions {

@@ -14,6 +14,8 @@ export interface SandboxFaults {
   errorRate?: number;
   errorStatus?: number;
   tokenTtlSeconds?: number;
+  /** Delay of the token endpoints only; a request whose client left meanwhile is dropped unprocessed. */
+  tokenLatencyMs?: number;
   rateLimitPer10s?: number;
   resetConnections?: boolean;
   /** Hoopr only: list pages hold (and report) this many items, whatever `pageSize` asked. */

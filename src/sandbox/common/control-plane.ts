@@ -19,6 +19,12 @@ export interface Faults {
   errorRate?: number;
   errorStatus?: number;
   tokenTtlSeconds?: number;
+  /**
+   * Extra delay of the token endpoints only (routes with `tokenEndpoint` in their meta),
+   * before they act: a request whose client has gone away by then is dropped unprocessed,
+   * so a refresh token is spent only by a request the client could still read the answer of.
+   */
+  tokenLatencyMs?: number;
   rateLimitPer10s?: number;
   resetConnections?: boolean;
   /** A numeric fault only one sandbox knows (declared to its ControlPlane), e.g. Hoopr's `servedPageSize`. */
@@ -48,7 +54,7 @@ export function parseFaults(input: unknown, sandboxFaults: Record<string, FaultR
   }
   const raw = input as Record<string, unknown>;
   const faults: Faults = {};
-  const known = new Set(['latencyMs', 'errorRate', 'errorStatus', 'tokenTtlSeconds', 'rateLimitPer10s', 'resetConnections', ...Object.keys(sandboxFaults)]);
+  const known = new Set(['latencyMs', 'errorRate', 'errorStatus', 'tokenTtlSeconds', 'tokenLatencyMs', 'rateLimitPer10s', 'resetConnections', ...Object.keys(sandboxFaults)]);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new FaultsError(`unknown fault "${key}"; known: ${[...known].join(', ')}`);
   }
@@ -64,6 +70,7 @@ export function parseFaults(input: unknown, sandboxFaults: Record<string, FaultR
   faults.errorRate = number('errorRate', 0, 1);
   faults.errorStatus = number('errorStatus', 400, 599);
   faults.tokenTtlSeconds = number('tokenTtlSeconds', 0, 10 * 365 * 86_400);
+  faults.tokenLatencyMs = number('tokenLatencyMs', 0, 120_000);
   faults.rateLimitPer10s = number('rateLimitPer10s', 1, 1_000_000);
   for (const [key, range] of Object.entries(sandboxFaults)) faults[key] = number(key, range.min, range.max, range.integer);
   if (raw.resetConnections !== undefined && raw.resetConnections !== null) {

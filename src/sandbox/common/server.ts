@@ -75,6 +75,19 @@ export function createSandboxServer(options: SandboxServerOptions): Server {
       const sandboxRequest = makeRequest(req, url, rawBody, found, options);
 
       if (ctl.faults.latencyMs) await sleep(ctl.faults.latencyMs);
+      if (ctl.faults.tokenLatencyMs && sandboxRequest.meta.tokenEndpoint === true) {
+        let clientGone = false;
+        const gone = () => (clientGone = true);
+        req.socket.once('end', gone).once('close', gone);
+        await sleep(ctl.faults.tokenLatencyMs);
+        req.socket.off('end', gone).off('close', gone);
+        // The client went away while the request waited (e.g. its process was killed): the
+        // token endpoint never acts on it, so nothing is issued or spent for nobody.
+        if (clientGone || res.destroyed) {
+          res.destroy();
+          return;
+        }
+      }
       const injectFailure = ctl.shouldFail() || (ctl.faults.resetConnections === true && !ctl.faults.errorRate);
       if (injectFailure && ctl.faults.resetConnections) {
         req.socket.destroy();

@@ -1,4 +1,4 @@
-import type { LocationRateLimiter } from '../rate-limit/location-limiter';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
 import type { TokenProvider } from '../tokens/token-provider';
 import { type CallOptions, type CallScope, inScope } from './call-scope';
 import { RateLimitedError, UnauthenticatedError, UpstreamTimeoutError, UpstreamUnavailableError, upstreamLabel } from './errors';
@@ -22,7 +22,7 @@ export class AuthorizedCaller {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly tokens: TokenProvider,
-    private readonly limiter?: LocationRateLimiter,
+    private readonly limiter?: RateLimiter,
     private readonly renewalCannotCure: (response: HttpResponse) => boolean = () => false,
   ) {}
 

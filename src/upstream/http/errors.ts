@@ -17,6 +17,7 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
   | 'REAUTH_REQUIRED'
+  | 'TOKENS_UNAVAILABLE'
   | 'UPSTREAM_SCOPE_MISSING'
   | 'UPSTREAM_VERSION_REFUSED'
   | 'BAD_USER_INPUT'
@@ -168,6 +169,16 @@ export class ReauthRequiredError extends UpstreamError {
   override get extensions(): Record<string, unknown> {
     return compact({ ...super.extensions, locationId: this.locationId, installUrl: this.installUrl });
   }
+}
+
+/**
+ * Shared mode: a token had to be obtained and the fleet's token store (Redis) could not be
+ * used, or another instance's refresh did not finish in time. Nothing was sent upstream:
+ * a refresh runs only under the fleet-wide lock, so a single-use refresh token is never spent
+ * where the other instances cannot see the result. Transient: it recovers with Redis.
+ */
+export class TokensUnavailableError extends UpstreamError {
+  readonly code = 'TOKENS_UNAVAILABLE';
 }
 
 /**

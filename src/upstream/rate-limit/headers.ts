@@ -31,3 +31,12 @@ export function readRateLimitHeaders(headers: IncomingHttpHeaders | undefined): 
     dailyRemaining: number('x-ratelimit-daily-remaining'),
   };
 }
+
+/** `Retry-After` in seconds, as ms; undefined when absent or not a number of seconds. */
+export function readRetryAfterMs(headers: IncomingHttpHeaders | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  const text = Array.isArray(raw) ? raw[0] : raw;
+  if (text === undefined || text.trim() === '') return undefined;
+  const seconds = Number(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}

@@ -1,10 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { CallScope } from '../http/call-scope';
-import { RateLimitedError } from '../http/errors';
+import type { RateLimitedError } from '../http/errors';
 import { NO_OBSERVER, type RateLimitRefusal, type UpstreamObserver } from '../observability';
 import { readRateLimitHeaders } from './headers';
+import { rateLimitRefusal } from './refusal';
+import type { RateLimitPermit, RateLimiter } from './rate-limiter';
 import { WindowBucket } from './window-bucket';
 
 export interface RateLimitTuning {
@@ -20,16 +21,7 @@ export interface RateLimitTuning {
 
 export const DEFAULT_RATE_LIMIT_TUNING: RateLimitTuning = { perWindow: 100, windowMs: 10_000, daily: 200_000, maxQueue: 500 };
 
-/** A started request's hold on its location's budget. Settle it exactly once. */
-export interface RateLimitPermit {
-  /**
-   * The upstream answered (or may have received the request): the request counts, and the
-   * answer's headers recalibrate the budget. For a 429, returns how long to back off.
-   */
-  answered(headers: IncomingHttpHeaders | undefined, status: number | undefined): number | undefined;
-  /** The request never reached the upstream: give the slot back. */
-  unused(): void;
-}
+export type { RateLimitPermit } from './rate-limiter';
 
 interface Waiter {
   scope: CallScope;
@@ -53,7 +45,7 @@ interface Location {
  * limiter (a fixed 24 h window is fine at that scale), corrected from
  * `X-RateLimit-Daily-Remaining`.
  */
-export class LocationRateLimiter {
+export class LocationRateLimiter implements RateLimiter {
   private readonly locations = new Map<string, Location>();
   private readonly daily: RateLimiterMemory;
 
@@ -61,8 +53,13 @@ export class LocationRateLimiter {
     private readonly tuning: RateLimitTuning,
     private readonly logger: Logger,
     private readonly observer: UpstreamObserver = NO_OBSERVER,
+    /**
+     * The part of every budget this process may spend, 0 < share ≤ 1: 1 alone; a fraction
+     * when it stands in for the fleet's shared budget while Redis is down.
+     */
+    private readonly share: () => number = () => 1,
   ) {
-    this.daily = new RateLimiterMemory({ points: tuning.daily, duration: 86_400 });
+    this.daily = new RateLimiterMemory({ points: Math.max(1, Math.floor(tuning.daily * share())), duration: 86_400 });
   }
 
   async acquire(locationId: string, scope: CallScope): Promise<RateLimitPermit> {
@@ -93,7 +90,8 @@ export class LocationRateLimiter {
     let location = this.locations.get(locationId);
     if (!location) {
       const { perWindow, windowMs } = this.tuning;
-      location = { bucket: new WindowBucket(perWindow, perWindow, windowMs), queue: [] };
+      const limit = Math.max(1, Math.floor(perWindow * this.share()));
+      location = { bucket: new WindowBucket(perWindow, limit, windowMs, this.share), queue: [] };
       this.locations.set(locationId, location);
     }
     return location;
@@ -211,8 +209,6 @@ export class LocationRateLimiter {
 
   /** The error a refused caller gets; the refusal is reported with how long the caller had waited since `waitingSince`. */
   private refusal(locationId: string, startAt: number | undefined, reason: RateLimitRefusal, waitingSince: number): RateLimitedError {
-    this.observer.rateLimited('hoopai', { outcome: 'refused', reason, waitedMs: Date.now() - waitingSince });
-    const retryAfterMs = Math.max(0, Math.ceil((startAt ?? Date.now() + this.tuning.windowMs) - Date.now()));
-    return new RateLimitedError(`HoopAI rate limit for location ${locationId}: ${reason.replaceAll('_', ' ')}`, { upstream: 'hoopai' }, retryAfterMs);
+    return rateLimitRefusal(this.observer, 'hoopai', locationId, { reason, startAt, waitingSince, windowMs: this.tuning.windowMs });
   }
 }

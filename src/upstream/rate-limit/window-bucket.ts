@@ -34,6 +34,8 @@ export class WindowBucket {
     private readonly configuredLimit: number,
     public limit: number,
     public windowMs: number,
+    /** The part of the upstream's budget this bucket may spend (1: all of it; see LocationRateLimiter). */
+    private readonly share: () => number = () => 1,
   ) {}
 
   /** Slots free right now (negative when the upstream lowered the limit below what is in use). */
@@ -59,10 +61,11 @@ export class WindowBucket {
     this.log.push(now);
     this.calibrated = true;
     if (report.intervalMs) this.windowMs = report.intervalMs;
-    if (report.max) this.limit = Math.min(this.configuredLimit, report.max);
+    const share = this.share();
+    if (report.max) this.limit = Math.max(1, Math.floor(Math.min(this.configuredLimit, report.max) * share));
     if (report.remaining !== undefined) {
       const believedFree = this.limit - this.logged - this.inFlight;
-      for (let i = report.remaining; i < believedFree; i++) this.log.push(now);
+      for (let i = Math.floor(report.remaining * share); i < believedFree; i++) this.log.push(now);
     }
   }
 

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { SecretRegistry } from '../../logger';
 import { type CallScope, inScope } from '../http/call-scope';
-import { ReauthRequiredError } from '../http/errors';
+import { ReauthRequiredError, TokensUnavailableError } from '../http/errors';
 import { NO_OBSERVER, type TokenRequestKind, type UpstreamObserver } from '../observability';
+import type { FleetTokenGate } from './fleet-token-gate';
 import { freshUntil } from './freshness';
+import { OAuthPairs } from './oauth-pairs';
+import { TokenStoreUnavailableError } from './redis-sealed-records';
 import { SingleFlight } from './single-flight';
 import type { TokenProvider } from './token-provider';
-import { tokenKeys, TokenStoreError, type StoredTokens, type TokenRecord, type TokenStore } from './token-store';
+import { tokenKeys, type StoredTokens, type TokenRecord, type TokenStore } from './token-store';
 
 /** A token answer of the OAuth server (code exchange, refresh, or a minted location token). */
 export interface OAuthGrant {
@@ -49,6 +52,11 @@ export interface OAuthProviderOptions {
   logger: Logger;
   /** Told of every refresh and mint and how it went. */
   observer?: UpstreamObserver;
+  /**
+   * Shared mode: every refresh and mint runs under this fleet-wide lock, after reading what
+   * the other instances stored (the store is then shared too). Absent: one instance.
+   */
+  gate?: FleetTokenGate;
 }
 
 /**
@@ -60,32 +68,41 @@ export interface OAuthProviderOptions {
  * - `Invalid grant` marks the location REAUTH_REQUIRED (the pair stays readable) and no
  *   further refresh is tried; `Location is not active` keeps the refresh token (it works
  *   again later) and fails the call as UPSTREAM_UNAVAILABLE.
+ * In shared mode (`gate`), refreshes run under a fleet-wide lock and every write is
+ * compare-and-set on the version read under it; a pair is only ever replaced by its own
+ * successor (or an install), never by a writer that read an older one. Without Redis, a
+ * still-valid token this instance knows keeps being used; anything that needs a refresh
+ * fails as TOKENS_UNAVAILABLE, and nothing is refreshed without the lock.
  */
 export class OAuthTokenProvider implements TokenProvider {
-  private readonly memory = new Map<string, TokenRecord>();
-  /** Pairs the upstream issued that the store refused to take: persisted before any use, on the next call. */
-  private readonly unsaved = new Map<string, StoredTokens>();
+  private readonly pairs: OAuthPairs;
+  /** Shared mode: true while Redis is unreachable (one warning per outage). */
+  private degraded = false;
   private readonly flight = new SingleFlight<string>();
   private readonly locations: Map<string, OAuthLocation>;
   private readonly failures = new Map<string, string>();
 
   constructor(private readonly options: OAuthProviderOptions) {
     this.locations = new Map(options.locations.map((location) => [location.locationId, location]));
+    this.pairs = new OAuthPairs({ store: options.store, secrets: options.secrets, logger: options.logger, flight: this.flight });
   }
 
   async token(locationId: string, scope: CallScope): Promise<string> {
     const key = tokenKeys.location(locationId);
-    const record = this.memory.get(key) ?? (await scope.race(this.load(key)));
+    // A location this instance has not used yet is read from the store inside the flight (one read for every caller).
+    const record = this.pairs.known(key);
     if (record && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
     return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, record?.tokens.accessToken)));
   }
 
-  renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
-    const record = this.memory.get(tokenKeys.location(locationId));
-    if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) {
-      return Promise.resolve(record.tokens.accessToken);
-    }
-    return scope.race(this.flight.run(tokenKeys.location(locationId), () => this.refreshTracked(locationId, rejected)));
+  async renew(locationId: string, rejected: string, scope: CallScope): Promise<string> {
+    const key = tokenKeys.location(locationId);
+    const record = this.pairs.known(key);
+    if (record && record.tokens.accessToken !== rejected && !record.tokens.reauthRequired && this.isFresh(record)) return record.tokens.accessToken;
+    const renewed = await scope.race(this.flight.run(key, () => this.refreshTracked(locationId, rejected)));
+    // The flight joined was started for an older token and ended on the one just rejected: one more, for this one.
+    if (renewed !== rejected) return renewed;
+    return scope.race(this.flight.run(key, () => this.refreshTracked(locationId, rejected)));
   }
 
   /**
@@ -102,28 +119,74 @@ export class OAuthTokenProvider implements TokenProvider {
       this.failures.delete(locationId);
       return token;
     } catch (error) {
-      this.failures.set(locationId, error instanceof Error ? error.message : 'no token could be obtained');
+      // Redis down is the fleet's outage, not this instance's: readiness would take every
+      // instance out of the pool at once, and the catalog with them.
+      if (!(error instanceof TokensUnavailableError)) this.failures.set(locationId, error instanceof Error ? error.message : 'no token could be obtained');
       throw error;
     }
   }
 
   /** Forgets the record held in memory for `key` (an app (un)install changed it): the next call reads the store. */
   forgetCached(key: string): void {
-    this.memory.delete(key);
+    this.pairs.forget(key);
   }
 
   /** Stores a pair from a completed install (OAuth callback); clears any REAUTH_REQUIRED mark. */
   async install(grant: OAuthGrant): Promise<void> {
     const key = grant.userType === 'Company' ? tokenKeys.company(grant.companyId ?? '') : tokenKeys.location(grant.locationId ?? '');
     const current = await this.options.store.get(key);
-    await this.save(key, current?.version, this.toStored(grant));
+    // An admin's new install replaces whatever is stored, a REAUTH_REQUIRED mark included.
+    await this.pairs.save(key, current?.version, this.toStored(grant, Date.now()), () => true);
     this.options.logger.info({ userType: grant.userType, locationId: grant.locationId, companyId: grant.companyId }, 'HoopAI OAuth install stored');
   }
 
   private async refreshLocation(locationId: string, stale: string | undefined): Promise<string> {
     const key = tokenKeys.location(locationId);
-    if (this.unsaved.has(key)) return this.saveUnsaved(key);
-    const record = await this.load(key);
+    try {
+      if (this.pairs.hasUnsaved(key)) return await this.pairs.saveUnsaved(key);
+      const gate = this.options.gate;
+      const token = gate
+        ? await gate.run('hoopai', key, { usable: () => this.usableFromStore(key, locationId, stale), work: () => this.refreshLocationNow(locationId, stale) })
+        : await this.refreshLocationNow(locationId, stale);
+      this.recovered();
+      return token;
+    } catch (error) {
+      if (!(error instanceof TokenStoreUnavailableError)) throw error;
+      return this.withoutStore(key, locationId, stale, error);
+    }
+  }
+
+  /** Redis is unreachable: a still-valid token this instance knows, else TOKENS_UNAVAILABLE (never a refresh without the lock). */
+  private withoutStore(key: string, locationId: string, stale: string | undefined, error: TokenStoreUnavailableError): string {
+    if (!this.degraded) this.options.logger.warn({ err: { message: error.message } }, 'token store unreachable: known tokens are used until they expire; no refresh until it is back');
+    this.degraded = true;
+    const known = this.pairs.known(key);
+    if (known && !known.tokens.reauthRequired && known.tokens.accessToken !== stale && Date.now() < known.tokens.expiresAt) return known.tokens.accessToken;
+    throw this.unavailable(locationId, error);
+  }
+
+  private recovered(): void {
+    if (this.degraded) this.options.logger.info('token store reachable again');
+    this.degraded = false;
+  }
+
+  private unavailable(locationId: string, cause: unknown): TokensUnavailableError {
+    return new TokensUnavailableError(`HoopAI tokens of location ${locationId} cannot be renewed now: the shared token store is unreachable`, {
+      upstream: 'hoopai',
+      cause,
+    });
+  }
+
+  /** What the other instances stored, when it can be used as it is. */
+  private async usableFromStore(key: string, locationId: string, stale: string | undefined): Promise<string | undefined> {
+    const record = await this.pairs.load(key);
+    if (record?.tokens.reauthRequired) throw this.reauth(locationId);
+    return record && record.tokens.accessToken !== stale && this.isFresh(record) ? record.tokens.accessToken : undefined;
+  }
+
+  private async refreshLocationNow(locationId: string, stale: string | undefined): Promise<string> {
+    const key = tokenKeys.location(locationId);
+    const record = await this.pairs.load(key);
     if (record?.tokens.reauthRequired) throw this.reauth(locationId);
     if (record && record.tokens.accessToken !== stale && this.isFresh(record)) return record.tokens.accessToken;
     if (record?.tokens.refreshToken) return this.refreshRecord(key, record, locationId);
@@ -134,31 +197,51 @@ export class OAuthTokenProvider implements TokenProvider {
 
   private async refreshRecord(key: string, record: TokenRecord, locationId: string): Promise<string> {
     let grant: OAuthGrant;
+    const requestedAt = Date.now();
     try {
       grant = await this.requestToken('refresh', (scope) => this.options.grants.refresh(record.tokens.refreshToken!, record.tokens.userType, scope));
     } catch (error) {
       if (!(error instanceof InvalidGrantError)) throw error;
-      await this.markReauthRequired(key, record);
+      // A holder whose lock expired may have spent this refresh token first, and stored its successor.
+      const latest = await this.pairs.load(key);
+      if (latest && latest.version !== record.version && !latest.tokens.reauthRequired) return latest.tokens.accessToken;
+      await this.pairs.markReauthRequired(key, record);
       throw this.reauth(locationId);
     }
-    return this.save(key, record.version, this.toStored(grant, record.tokens));
+    // Ours is the successor of the pair whose refresh token we spent: it may replace that pair,
+    // or a REAUTH_REQUIRED mark made from it by an instance that lost the race to us; nothing newer.
+    const spent = record.tokens.refreshToken;
+    return this.pairs.save(key, record.version, this.toStored(grant, requestedAt, record.tokens), (latest) => !latest || latest.tokens.refreshToken === spent);
   }
 
   private async mint(locationId: string, companyId: string, record: TokenRecord | undefined): Promise<string> {
     const agencyToken = await this.companyToken(companyId, locationId);
+    const requestedAt = Date.now();
     const grant = await this.requestToken('mint', (scope) => this.options.grants.mintLocationToken(agencyToken, companyId, locationId, scope));
-    const tokens = this.toStored(grant, { userType: 'Location', companyId, locationId });
-    return this.save(tokenKeys.location(locationId), record?.version, tokens);
+    const tokens = this.toStored(grant, requestedAt, { userType: 'Location', companyId, locationId });
+    // A minted token replaces nothing but an absent pair, or the one this mint was to replace.
+    return this.pairs.save(tokenKeys.location(locationId), record?.version, tokens, (latest) => !latest || latest.version === record?.version || latest.tokens.reauthRequired === true);
   }
 
   private async companyToken(companyId: string, forLocation: string): Promise<string> {
     const key = tokenKeys.company(companyId);
-    if (this.unsaved.has(key)) return this.saveUnsaved(key);
-    const record = await this.load(key);
+    if (this.pairs.hasUnsaved(key)) return this.pairs.saveUnsaved(key);
+    const record = await this.pairs.load(key);
     if (!record || record.tokens.reauthRequired) throw this.reauth(forLocation);
     if (this.isFresh(record)) return record.tokens.accessToken;
-    if (!record.tokens.refreshToken) throw this.reauth(forLocation);
-    return this.flight.run(key, () => this.refreshRecord(key, record, forLocation));
+    const gate = this.options.gate;
+    return this.flight.run(key, () =>
+      gate
+        ? gate.run('hoopai', key, { usable: () => this.usableFromStore(key, forLocation, undefined), work: () => this.refreshCompanyNow(key, forLocation) })
+        : this.refreshCompanyNow(key, forLocation),
+    );
+  }
+
+  private async refreshCompanyNow(key: string, forLocation: string): Promise<string> {
+    const record = await this.pairs.load(key);
+    if (!record || record.tokens.reauthRequired || !record.tokens.refreshToken) throw this.reauth(forLocation);
+    if (this.isFresh(record)) return record.tokens.accessToken;
+    return this.refreshRecord(key, record, forLocation);
   }
 
   /** One token request in a scope of its own (no caller's cancellation stops it), reported to the observer. */
@@ -174,59 +257,14 @@ export class OAuthTokenProvider implements TokenProvider {
     }
   }
 
-  /** Durable first, then visible: the pair is in the store before this resolves. */
-  private async save(key: string, expectedVersion: number | undefined, tokens: StoredTokens): Promise<string> {
-    this.options.secrets.add(tokens.accessToken);
-    this.options.secrets.add(tokens.refreshToken);
-    let saved: TokenRecord | undefined;
-    try {
-      saved = await this.options.store.compareAndSet(key, expectedVersion, tokens);
-      if (!saved) {
-        // Another writer changed the key since we read it; ours is the pair the server issued last.
-        const latest = await this.options.store.get(key);
-        saved = await this.options.store.compareAndSet(key, latest?.version, tokens);
-        if (!saved) throw new TokenStoreError(`token store entry ${key} keeps changing; giving up this refresh`);
-      }
-    } catch (error) {
-      // The refresh token that bought this pair is spent: losing the pair would lose the install.
-      this.unsaved.set(key, tokens);
-      this.options.logger.error({ err: error, key }, 'token store refused the new pair; holding it until it can be stored');
-      throw error;
-    }
-    this.unsaved.delete(key);
-    this.memory.set(key, saved);
-    return tokens.accessToken;
-  }
-
-  private async saveUnsaved(key: string): Promise<string> {
-    const latest = await this.options.store.get(key);
-    return this.save(key, latest?.version, this.unsaved.get(key)!);
-  }
-
-  private async markReauthRequired(key: string, record: TokenRecord): Promise<void> {
-    const marked = { ...record.tokens, reauthRequired: true };
-    const saved = await this.options.store.compareAndSet(key, record.version, marked);
-    this.memory.set(key, saved ?? { tokens: marked, version: record.version });
-    this.options.logger.warn({ key }, 'HoopAI refused the refresh token: re-authorization required');
-  }
-
-  private async load(key: string): Promise<TokenRecord | undefined> {
-    const record = await this.options.store.get(key);
-    if (record) {
-      this.memory.set(key, record);
-      this.options.secrets.add(record.tokens.accessToken);
-      this.options.secrets.add(record.tokens.refreshToken);
-    }
-    return record;
-  }
-
   private isFresh(record: TokenRecord): boolean {
     const { obtainedAt, expiresAt } = record.tokens;
     return Date.now() < freshUntil(obtainedAt, expiresAt, this.options.refreshAheadMs);
   }
 
-  private toStored(grant: OAuthGrant, previous?: Partial<StoredTokens>): StoredTokens {
-    const obtainedAt = Date.now();
+  /** `requestedAt`: when the request for the grant was sent; its lifetime is counted from then, never from its slower answer. */
+  private toStored(grant: OAuthGrant, requestedAt: number, previous?: Partial<StoredTokens>): StoredTokens {
+    const obtainedAt = requestedAt;
     return {
       accessToken: grant.accessToken,
       refreshToken: grant.refreshToken,

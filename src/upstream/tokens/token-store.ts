@@ -38,6 +38,12 @@ export interface TokenStore {
    * writes nothing, when another writer got there first.
    */
   compareAndSet(key: string, expectedVersion: number | undefined, tokens: StoredTokens): Promise<TokenRecord | undefined>;
+  /**
+   * Optional (shared stores): writes back a record this instance still holds where the store
+   * has none at all (a Redis that restarted without its data), keeping its version; resolves
+   * false, writing nothing, when the key exists.
+   */
+  restoreIfAbsent?(key: string, record: TokenRecord): Promise<boolean>;
 }
 
 export class TokenStoreError extends Error {

@@ -11,6 +11,6 @@ export function registerOAuthRoutes(router: Router, deps: OAuthDeps): void {
   const consent = consentPage(deps);
   router.get('/oauth/chooselocation', consent, BROWSER_ROUTE);
   router.get('/v2/oauth/chooselocation', consent, BROWSER_ROUTE);
-  router.post('/oauth/token', tokenEndpoint(deps), CLIENT_CREDENTIALS_ROUTE);
-  router.post('/oauth/locationToken', locationTokenEndpoint(deps), apiRoute('oauth', 'oauth.write'));
+  router.post('/oauth/token', tokenEndpoint(deps), { ...CLIENT_CREDENTIALS_ROUTE, tokenEndpoint: true });
+  router.post('/oauth/locationToken', locationTokenEndpoint(deps), { ...apiRoute('oauth', 'oauth.write'), tokenEndpoint: true });
 }

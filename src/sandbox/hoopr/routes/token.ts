@@ -10,7 +10,7 @@ import { failure, HOOPR_ERROR_CODES, hooprError, ok } from '../envelope';
  * The answer's `expires_in` is the lifetime the sandbox enforces right now.
  */
 export function registerTokenRoute(router: Router, ctx: HooprContext): void {
-  router.post('/v1/auth/token', (req) => grantToken(req, ctx), PUBLIC_ROUTE);
+  router.post('/v1/auth/token', (req) => grantToken(req, ctx), { ...PUBLIC_ROUTE, tokenEndpoint: true });
 }
 
 function grantToken(req: SandboxRequest, ctx: HooprContext): SandboxResponse {

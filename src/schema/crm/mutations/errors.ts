@@ -153,7 +153,7 @@ builder.objectType(UpstreamRefusedError, {
 builder.objectType(UpstreamFailureError, {
   name: 'UpstreamFailureError',
   description:
-    'HoopAI was unavailable, too slow or rate-limited, or refused the gateway’s own set-up. Codes: RATE_LIMITED, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UPSTREAM_BAD_RESPONSE, UNAUTHENTICATED, REAUTH_REQUIRED, UPSTREAM_SCOPE_MISSING, UPSTREAM_VERSION_REFUSED.',
+    'HoopAI was unavailable, too slow or rate-limited, or refused the gateway’s own set-up. Codes: RATE_LIMITED, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UPSTREAM_BAD_RESPONSE, UNAUTHENTICATED, REAUTH_REQUIRED, UPSTREAM_SCOPE_MISSING, UPSTREAM_VERSION_REFUSED, TOKENS_UNAVAILABLE.',
   interfaces: [MutationErrorInterface],
   isTypeOf: (value) => value instanceof UpstreamFailureError,
   fields: (t) => ({
