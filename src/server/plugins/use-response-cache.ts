@@ -1,7 +1,7 @@
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../../context';
-import { isCatalogOnlyQuery, type ResponseCache } from '../response-cache/index';
+import { type CachedAnswer, isCatalogOnlyQuery, type ResponseCache } from '../response-cache/index';
 
 /**
  * Catalog-only queries answered from a cache shared by every caller with the same scopes in
@@ -24,7 +24,7 @@ export function useResponseCache(cache: ResponseCache): Plugin {
       const key = responseKey(ctx, args.document, args.operationName, args.variableValues);
       const cached = cache.get(key);
       if (cached !== undefined) {
-        setResultAndStopExecution({ data: cached });
+        setResultAndStopExecution(servedFromCache(cached));
         return;
       }
       return {
@@ -34,6 +34,22 @@ export function useResponseCache(cache: ResponseCache): Plugin {
       };
     },
   };
+}
+
+/**
+ * A hit's answer. Its data is written as the JSON kept with it: yoga serializes an answer
+ * with the answer's own `stringify` when it has one, and re-serializing a page of tracks was
+ * the largest part of a hit's CPU time (bench/NOTES.md). The cost plugin adds `extensions`
+ * later; they are serialized as usual. Anything else replacing `data` gets plain JSON.
+ */
+function servedFromCache(cached: CachedAnswer): ExecutionResult {
+  const stringify = (answer: ExecutionResult & { stringify?: unknown }): string => {
+    const { data, stringify: _own, ...rest } = answer;
+    if (data !== cached.data) return JSON.stringify(answer);
+    const restJson = JSON.stringify(rest);
+    return restJson === '{}' ? `{"data":${cached.json}}` : `{"data":${cached.json},${restJson.slice(1)}`;
+  };
+  return { data: cached.data, stringify } as ExecutionResult;
 }
 
 const documentTexts = new WeakMap<DocumentNode, string>();

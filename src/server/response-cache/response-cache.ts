@@ -21,8 +21,13 @@ export interface ResponseCacheOptions {
   observer?: UpstreamObserver;
 }
 
-interface Entry {
+export interface CachedAnswer {
   data: Record<string, unknown>;
+  /** `data` as JSON, serialized once when it was kept. */
+  json: string;
+}
+
+interface Entry extends CachedAnswer {
   /** Epoch ms: served before this instant only. */
   freshUntil: number;
 }
@@ -51,7 +56,7 @@ export class ResponseCache {
   }
 
   /** The fresh answer for `key`, if any. */
-  get(key: string): Record<string, unknown> | undefined {
+  get(key: string): CachedAnswer | undefined {
     const entry = this.#entries.get(key);
     if (entry !== undefined && entry.freshUntil <= this.#clock()) {
       this.#entries.delete(key);
@@ -60,7 +65,7 @@ export class ResponseCache {
       return undefined;
     }
     this.#observer.cacheLookup('response', entry !== undefined);
-    return entry?.data;
+    return entry;
   }
 
   /** Keeps an answer's data; false when it may not be kept (stream URLs near expiry, too large). */
@@ -71,9 +76,11 @@ export class ResponseCache {
     let freshUntil = now + this.#ttlMs;
     if (deadline.expiresAt !== undefined) freshUntil = Math.min(freshUntil, deadline.expiresAt - STREAM_URL_MARGIN_MS);
     if (freshUntil <= now) return false;
-    const size = JSON.stringify(data).length * BYTES_PER_JSON_CHARACTER + key.length * 2;
+    const json = JSON.stringify(data);
+    // The data, and its JSON kept beside it (2 bytes a character at most).
+    const size = json.length * (BYTES_PER_JSON_CHARACTER + 2) + key.length * 2;
     if (size > this.#entries.maxSize) return false;
-    this.#entries.set(key, { data, freshUntil }, { size });
+    this.#entries.set(key, { data, json, freshUntil }, { size });
     return this.#entries.has(key);
   }
 
