@@ -239,3 +239,28 @@ describe('response cache memory bound', () => {
     }
   });
 });
+
+describe('response cache and the caller budget', () => {
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    gateway = await startSandboxGateway({ CALLER_UPSTREAM_CALLS_PER_MINUTE: '20', MAX_UPSTREAM_CALLS_PER_REQUEST: '20' });
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.close(1_000);
+  });
+
+  it('charges a hit nothing: the budget left stays where the miss left it', async () => {
+    type Costed = { extensions?: { cost?: { calls: number; callerBudget: { remaining: number } } } };
+    const miss = (await graphql(gateway.graphqlUrl, PAGE, { variables: { first: 10 } })).body as Costed;
+    const afterMiss = miss.extensions!.cost!.callerBudget.remaining;
+    expect(miss.extensions!.cost!.calls).toBeGreaterThan(0);
+    expect(afterMiss).toBe(20 - miss.extensions!.cost!.calls);
+    for (let repeat = 0; repeat < 30; repeat++) {
+      const hit = (await graphql(gateway.graphqlUrl, PAGE, { variables: { first: 10 } })).body as Costed & { errors?: unknown };
+      expect(hit.errors).toBeUndefined();
+      expect(hit.extensions!.cost!.calls).toBe(0);
+      expect(hit.extensions!.cost!.callerBudget.remaining).toBe(afterMiss);
+    }
+  });
+});
