@@ -8,7 +8,7 @@ import { Pool } from 'undici';
  * (the same `data` shape), no GraphQL, no cache. Run as its own process by bench/run.ts;
  * prints its URL on stdout.
  *
- *   POST /catalog {first, type}  → data.tracks (one list call)
+ *   POST /catalog {first, type}  → data.tracks (one list call per 50 items, side by side)
  *   POST /nodes   {ids}          → data.nodes  (one call per id)
  *   POST /inbox   {locationId, first} → data.conversations (one search, one call per distinct
  *                                        contact, one messages call per conversation, side by side)
@@ -49,15 +49,25 @@ const trackNode = (t: UpstreamTrack) => ({
   filters: t.filters.map((f) => ({ slug: f.slug, name: f.name, type: f.type.toUpperCase() })),
 });
 
+/** Hoopr serves at most 50 items a page, so a larger page is fetched as pages of 50, side by side. */
+const HOOPR_MAX_PAGE_SIZE = 50;
+
 async function catalog(token: string, input: { first: number; type?: string }) {
-  const query = new URLSearchParams({ page: '1', pageSize: String(input.first) });
-  if (input.type) query.set('type', input.type.toLowerCase());
-  const page = await hoopr<{ totalRecords: number; totalPages: number; items: UpstreamTrack[] }>(`/v1/tracks?${query}`, token);
+  const pageSize = Math.min(input.first, HOOPR_MAX_PAGE_SIZE);
+  const pageCount = Math.ceil(input.first / pageSize);
+  const pages = await Promise.all(
+    Array.from({ length: pageCount }, (_, i) => {
+      const query = new URLSearchParams({ page: String(i + 1), pageSize: String(pageSize) });
+      if (input.type) query.set('type', input.type.toLowerCase());
+      return hoopr<{ totalRecords: number; totalPages: number; items: UpstreamTrack[] }>(`/v1/tracks?${query}`, token);
+    }),
+  );
+  const items = pages.flatMap((page) => page.items).slice(0, input.first);
   return {
     tracks: {
-      totalCount: page.totalRecords,
-      pageInfo: { hasNextPage: page.totalPages > 1, endCursor: null },
-      edges: page.items.map((t) => ({ node: trackNode(t) })),
+      totalCount: pages[0]!.totalRecords,
+      pageInfo: { hasNextPage: pages[0]!.totalRecords > input.first, endCursor: null },
+      edges: items.map((t) => ({ node: trackNode(t) })),
     },
   };
 }
