@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { schema } from '../src/schema/index';
 import { isCatalogOnlyQuery } from '../src/server/response-cache/index';
+import { CATALOG_ROOT_FIELDS, CATALOG_TYPES } from '../src/server/response-cache/catalog-only';
 import { problemsOf } from './helpers/config-problems';
 
 const catalogOnly = (text: string) => isCatalogOnlyQuery(schema, parse(text));
@@ -25,6 +26,22 @@ describe('which documents the response cache may keep', () => {
     expect(catalogOnly('subscription { __typename }')).toBe(false);
     // One operation touching the CRM makes the whole document not cacheable.
     expect(catalogOnly('query A { tracks(first: 1) { edges { node { id } } } } query B { conversations(first: 1) { edges { node { id } } } }')).toBe(false);
+  });
+});
+
+describe('the catalog fields the response cache trusts', () => {
+  // A field added to a catalog type is response-cached for every caller with the same
+  // scopes: if it reads the CRM or the caller, take its type out of CATALOG_TYPES instead
+  // of updating this list.
+  it('are the ones reviewed as reading the Hoopr catalog only', () => {
+    const fields = Object.fromEntries(
+      [...CATALOG_TYPES].sort().map((name) => {
+        const type = schema.getType(name)!;
+        return [name, 'getFields' in type ? Object.keys(type.getFields()).sort() : 'union'];
+      }),
+    );
+    expect([...CATALOG_ROOT_FIELDS].sort()).toEqual(['artist', 'artists', 'filters', 'search', 'track', 'tracks']);
+    expect(fields).toMatchSnapshot();
   });
 });
 
