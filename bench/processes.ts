@@ -94,6 +94,9 @@ export function gatewayEnv(upstreams: { hoopr: string; hoopai: string }): Record
     HOOPAI_RATE_LIMIT_DAILY: '100000000',
     // One benchmark key sends thousands of requests a minute: lift its budget of upstream calls.
     CALLER_UPSTREAM_CALLS_PER_MINUTE: '100000000',
+    // The benchmarks send one document again and again: with the response cache they would
+    // measure hits. Off, they measure the work of a miss; warm scenarios turn it on.
+    RESPONSE_CACHE_MB: 'off',
     HOOPAI_PRIVATE_INTEGRATION_KEYS: locations.map((id) => `${id}:${privateIntegrationKey(id)}`).join(','),
     API_KEYS: JSON.stringify([
       { name: 'bench', sha256: createHash('sha256').update(BENCH_KEY).digest('hex'), scopes: [...SCOPES], locations },

@@ -9,6 +9,8 @@ export interface Measurement {
   p99Ms: number;
   upstreamRequestsPerOperation: number;
   failed: number;
+  /** Response cache hits / lookups during the run (the gateway, warm scenarios only). */
+  hitRatio?: number;
 }
 export interface BenchRow {
   scenario: string;
@@ -39,14 +41,14 @@ export function markdownReport(results: BenchResults, notes: string): string {
     'CPU ms/op is the CPU time (user + system, /proc) the process under test spent per operation: on a shared',
     'machine it moves far less between runs than req/s, which also depends on what the neighbours do.',
     '',
-    '| scenario | upstream latency | req/s gw / base (ratio) | CPU ms/op gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | upstream latency | req/s gw / base (ratio) | CPU ms/op gw / base (ratio) | p50 ms gw / base (ratio) | p99 ms gw / base (ratio) | upstream req/op gw / base | failed gw / base | response cache hit ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.runs.map(
       (r) =>
         `| ${r.scenario} | ${r.upstreamLatencyMs} ms | ${r.gateway.requestsPerSecond} / ${r.baseline.requestsPerSecond} (${shown(r.ratio.requestsPerSecond)}) ` +
         `| ${r.gateway.cpuMsPerOperation} / ${r.baseline.cpuMsPerOperation} (${shown(r.ratio.cpuMsPerOperation)}) ` +
         `| ${r.gateway.p50Ms} / ${r.baseline.p50Ms} (${shown(r.ratio.p50)}) | ${r.gateway.p99Ms} / ${r.baseline.p99Ms} (${shown(r.ratio.p99)}) ` +
-        `| ${r.gateway.upstreamRequestsPerOperation} / ${r.baseline.upstreamRequestsPerOperation} | ${r.gateway.failed} / ${r.baseline.failed} |`,
+        `| ${r.gateway.upstreamRequestsPerOperation} / ${r.baseline.upstreamRequestsPerOperation} | ${r.gateway.failed} / ${r.baseline.failed} | ${r.gateway.hitRatio ?? '–'} |`,
     ),
     '',
     `Peak RSS (VmHWM over the whole run): gateway ${peakRssMb.gateway} MB, baseline ${peakRssMb.baseline} MB (ratio ${shown(peakRssMb.ratio)}).`,

@@ -69,9 +69,15 @@ const ratio = (gateway: number, baseline: number) => (baseline ? Math.round((gat
 async function main(): Promise<void> {
   const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
   const upstreams = JSON.parse(sandbox.announced) as { hoopr: string; hoopai: string };
-  const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}`] : [];
+  const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? resultsDir}`] : [];
   // The compiled build (`npm run bench` builds it first), so peak memory is what production uses.
+  const selected = SCENARIOS.filter((s) => !SCENARIO_NAMES || SCENARIO_NAMES.includes(s.name));
+  // Cold scenarios measure a miss's work: no response cache there (gatewayEnv turns it off).
   const gateway = await startChild(COMPILED_GATEWAY.script, gatewayEnv(upstreams), /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...profileArgs]);
+  // Warm scenarios: a second gateway, response cache at its default size, /metrics on its own port for the hit ratio.
+  const warmGateway = selected.some((s) => s.warm)
+    ? await startChild(COMPILED_GATEWAY.script, { ...gatewayEnv(upstreams), RESPONSE_CACHE_MB: '16', METRICS_PORT: 'off', METRICS_ON_GATEWAY_PORT: 'on' }, /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...profileArgs])
+    : undefined;
   const baseline = await startChild(
     'bench/baseline.ts',
     {
@@ -84,16 +90,24 @@ async function main(): Promise<void> {
   );
   const rows: BenchRow[] = [];
   try {
-    for (const scenario of SCENARIOS.filter((s) => !SCENARIO_NAMES || SCENARIO_NAMES.includes(s.name))) {
+    for (const scenario of selected) {
+      const server = scenario.warm ? warmGateway! : gateway;
       for (const latencyMs of LATENCIES_MS) {
         const upstreamUrl = upstreams[scenario.upstream];
         // A fresh budget per run, and no burst limit: the benchmark measures the gateway, not
         // HoopAI's 100 per 10 s (which both sides would otherwise hit within a second).
         await sandboxCall(upstreamUrl, '/__sandbox/reset', {});
         await sandboxCall(upstreamUrl, '/__sandbox/faults', { latencyMs, ...(scenario.upstream === 'hoopai' ? { rateLimitPer10s: 1_000_000 } : {}) });
-        const targets = targetsFor(scenario, gateway.announced, baseline.announced);
+        const targets = targetsFor(scenario, server.announced, baseline.announced);
         for (const target of Object.values(targets)) await checkOnce(target.url, target.body, target.headers);
-        const gatewayResult = await measure(gateway, upstreamUrl, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
+        const lookupsBefore = scenario.warm ? await responseCacheLookups(server.announced) : undefined;
+        const gatewayResult = await measure(server, upstreamUrl, targets.gateway.url, targets.gateway.body, targets.gateway.headers);
+        if (lookupsBefore) {
+          const lookups = await responseCacheLookups(server.announced);
+          const hits = lookups.hit - lookupsBefore.hit;
+          const all = hits + lookups.miss - lookupsBefore.miss;
+          gatewayResult.hitRatio = all ? Math.round((hits / all) * 1000) / 1000 : 0;
+        }
         const baselineResult = await measure(baseline, upstreamUrl, targets.baseline.url, targets.baseline.body, targets.baseline.headers);
         const row: BenchRow = {
           scenario: scenario.name,
@@ -123,7 +137,7 @@ async function main(): Promise<void> {
       secondsPerRun: SECONDS,
     };
     if (NARROWED) {
-      console.log('narrowed run: results not written', peakRssMb);
+      console.log('narrowed run: results not written', peakRssMb, warmGateway ? { warmGatewayPeakRssMb: warmGateway.peakRssMb() } : {});
       return;
     }
     mkdirSync(resultsDir, { recursive: true });
@@ -133,7 +147,7 @@ async function main(): Promise<void> {
     writeFileSync(resolve(resultsDir, 'latest.md'), markdownReport(results, existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : ''));
     console.log(`wrote ${resolve(resultsDir, 'latest.json')}`, peakRssMb);
   } finally {
-    await Promise.allSettled([gateway.stop(), baseline.stop()]);
+    await Promise.allSettled([gateway.stop(), baseline.stop(), warmGateway?.stop()]);
     await sandbox.stop();
   }
 }
@@ -147,6 +161,16 @@ function targetsFor(scenario: Scenario, gatewayGraphqlUrl: string, baselineUrl: 
     },
     baseline: { url: `${baselineUrl}${scenario.baseline.path}`, body: JSON.stringify(scenario.baseline.body), headers: {} },
   };
+}
+
+/** The response cache's lookups so far, from the gateway's /metrics (served on its own port here). */
+async function responseCacheLookups(graphqlUrl: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
+  const count = (result: string) => {
+    const line = text.split('\n').find((each) => each.startsWith(`gateway_cache_lookups_total{cache="response",result="${result}"}`));
+    return line ? Number(line.split(' ').at(-1)) : 0;
+  };
+  return { hit: count('hit'), miss: count('miss') };
 }
 
 function listFromEnv(name: string): string[] | undefined {

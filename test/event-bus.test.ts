@@ -134,12 +134,14 @@ describe.skipIf(!redisUp)(`the event bus over Redis ${NEEDS_REDIS}`, () => {
     const acmeOnA = a.subscribe(locationTopic(ACME, 'contact'));
 
     expect(await a.publish(locationTopic(ACME, 'contact'), contactUpdated(ACME, 'c1'))).toBe('delivered');
-    // Published after c1 answered, so Redis passes it on after c1 to every instance.
+    const expected: ReceivedEvent = { ...contactUpdated(ACME, 'c1'), origin: a.instanceId };
+    // 'delivered' means Redis took it, not that B has read it yet: wait for B before B
+    // publishes, since B's own subscribers get B's events at once, ahead of what is in transit.
+    expect(await next(acmeOnB)).toEqual(expected);
+    // Published after c1 reached Redis, so Redis passes it on after c1 to every instance.
     await b.publish(locationTopic(ACME, 'contact'), contactUpdated(ACME, 'sentinel'));
     await a.publish(locationTopic(BEATLINE, 'contact'), contactUpdated(BEATLINE, 'sentinel'));
 
-    const expected: ReceivedEvent = { ...contactUpdated(ACME, 'c1'), origin: a.instanceId };
-    expect(await next(acmeOnB)).toEqual(expected);
     // The publisher's own subscribers get it once: at publish, not again from Redis.
     expect(await next(acmeOnA)).toEqual(expected);
     expect(await next(acmeOnA)).toMatchObject({ contactId: 'sentinel', origin: b.instanceId });

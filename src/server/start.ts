@@ -17,6 +17,7 @@ import { createObservability, type GatewayObservability } from './observability/
 import { type MetricsServer, startMetricsServer } from './observability/metrics-server';
 import { upstreamOptionsFrom } from './upstream-options';
 import { upstreamReadiness } from './upstream-readiness';
+import { ResponseCache } from './response-cache/index';
 import { createGateway, type Gateway } from './yoga';
 import { yogaLogger } from './yoga-logger';
 import { createHoopaiWebhooks, type HoopaiWebhooks } from './webhooks/index';
@@ -35,6 +36,8 @@ export interface RunningGateway {
   /** Metrics and traces; `metricsUrl` is set when `/metrics` has a listener of its own (METRICS_PORT). */
   observability: GatewayObservability;
   metricsUrl?: string;
+  /** Answers of catalog-only queries, per instance; undefined when RESPONSE_CACHE_MB is 0/off. */
+  responseCache?: ResponseCache;
   /** Began when shutdown began: /readyz is 503 from then on. */
   drain: Drain;
   /** HTTP requests being answered now (event streams included). */
@@ -143,6 +146,12 @@ export async function startGateway(
   }
   observability.metrics.observeSubscriptions(() => services.subscriptions.snapshot());
   const drain = new Drain();
+  // Per instance, also in shared mode: a hit saves the upstream calls; sharing it through
+  // Redis would cost a round trip of the whole answer for what a miss costs the instance once.
+  const responseCache =
+    config.caches.responseCacheBytes > 0
+      ? new ResponseCache({ maxBytes: config.caches.responseCacheBytes, ttlMs: config.caches.responseCacheTtlMs, clock: overrides.services?.clock, observer })
+      : undefined;
   const yoga = createGateway({
     services,
     oauth: upstreams.hoopaiOAuth,
@@ -159,6 +168,7 @@ export async function startGateway(
     trustedDocuments: config.trustedDocuments,
     observability,
     webhooks: webhooks.receiver,
+    responseCache,
   });
   if (config.trustedDocuments) {
     const { path, documents, only } = config.trustedDocuments;
@@ -212,6 +222,7 @@ export async function startGateway(
     webhooks,
     observability,
     metricsUrl: metricsServer?.url,
+    responseCache,
     drain,
     inFlight: () => inFlight,
     close(drainMs = config.shutdownDrainMs) {

@@ -28,6 +28,8 @@ import { useHoopaiWebhooks } from './plugins/use-hoopai-webhooks';
 import { useMetrics } from './plugins/use-metrics';
 import { useOAuthRoutes } from './plugins/use-oauth-routes';
 import { useRequestAbortLog } from './plugins/use-request-abort-log';
+import { useResponseCache } from './plugins/use-response-cache';
+import type { ResponseCache } from './response-cache/index';
 import { useSubscriptionEvents } from './plugins/use-subscription-events';
 import { useUpstreamCost } from './plugins/use-upstream-cost';
 import { useValidationRules } from './plugins/use-validation-rules';
@@ -65,6 +67,8 @@ export interface GatewayOptions {
   observability?: GatewayObservability;
   /** `POST /webhooks/hoopai` (src/server/webhooks); not served when omitted. */
   webhooks?: WebhookReceiver;
+  /** Answers of catalog-only queries (src/server/response-cache); none when omitted. */
+  responseCache?: ResponseCache;
 }
 
 export type Gateway = YogaServerInstance<Record<string, never>, Context>;
@@ -99,6 +103,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     authentication.plugin,
     ...useDocumentLimits(limits),
     useUpstreamCost({ maxCalls: limits.maxUpstreamCalls, budget, logger: options.structuredLogger }),
+    // After the cost check: a cached answer is refused like any other over the cost limit or budget.
+    ...(options.responseCache ? [useResponseCache(options.responseCache)] : []),
     useSubscriptionEvents({ limits, budget, logger: options.structuredLogger }),
     useRequestAbortLog(options.structuredLogger),
   ];

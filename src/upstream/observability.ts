@@ -60,7 +60,7 @@ export type TokenRequestOutcome = 'ok' | 'failed' | 'reauth_required';
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /** The caches whose lookups are reported (the server's own document cache reports through the same observer). */
-export type CacheName = 'catalog' | 'crm' | 'idempotency' | 'documents';
+export type CacheName = 'catalog' | 'crm' | 'idempotency' | 'documents' | 'response';
 
 export type EvictionReason = 'capacity' | 'expired';
 

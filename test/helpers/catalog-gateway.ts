@@ -30,6 +30,7 @@ export function useCatalogGateway(options: { faults?: SandboxFaults; services?: 
   });
   beforeEach(async () => {
     started().gateway.services.catalog.cache.clear();
+    started().gateway.responseCache?.clear();
     await started().control.reset();
   });
   function started() {

@@ -30,6 +30,7 @@ export function useSandboxGateway(env: Record<string, string> = {}, logger?: Log
   });
   beforeEach(async () => {
     started().gateway.services.catalog.cache.clear();
+    started().gateway.responseCache?.clear();
     await Promise.all([started().hoopr.reset(), started().hoopai.reset()]);
   });
   function started() {

@@ -102,7 +102,7 @@ export class GatewayMetrics {
   readonly breakerOpened = this.#counter('gateway_upstream_circuit_opened_total', 'Times the circuit breaker of an upstream opened', ['upstream']);
 
   // The caches.
-  readonly cacheLookups = this.#counter('gateway_cache_lookups_total', 'Cache lookups by cache (catalog, crm, documents, idempotency) and result (hit, miss)', ['cache', 'result']);
+  readonly cacheLookups = this.#counter('gateway_cache_lookups_total', 'Cache lookups by cache (catalog, crm, documents, idempotency, response) and result (hit, miss)', ['cache', 'result']);
   readonly cacheEvictions = this.#counter(
     'gateway_cache_evictions_total',
     'Entries that left a cache before anyone removed them, by cache and reason (capacity, expired)',

@@ -18,9 +18,10 @@ export interface WebhookControlDeps {
  *   contact "sends in": stored like any message, and its `InboundMessage` webhook emitted,
  *   then `ConversationUnreadWebhook` for the conversation's new unread count.
  *   Answers `{conversationId, messageId}`, or the upstream's 400/422 for a bad contact/type.
- * - `POST /__sandbox/app-install` / `POST /__sandbox/app-uninstall` `{locationId?, companyId?}`
- *   (at least one) → the app was installed in / uninstalled from it: the `INSTALL` /
- *   `UNINSTALL` webhook (AppInstall / AppUninstall) is emitted. Answers 202.
+ * - `POST /__sandbox/app-install` `{locationId?, companyId?}` (at least one) → only the
+ *   `INSTALL` webhook (AppInstall), as for an install made outside this sandbox's consent
+ *   page (which emits its own); no token is issued. Answers 202. (Uninstalls:
+ *   `POST /__sandbox/uninstall`, which also revokes the tokens.)
  */
 export function webhookControlRoutes(deps: WebhookControlDeps) {
   return (method: string, path: string, rawBody: Buffer): SandboxResponse | undefined => {
@@ -28,8 +29,7 @@ export function webhookControlRoutes(deps: WebhookControlDeps) {
       return { status: 200, body: { rsaPublicKeyPem: deps.keys.rsaPublicKeyPem, ed25519PublicKeyPem: deps.keys.ed25519PublicKeyPem } };
     }
     if (method === 'POST' && path === '/__sandbox/inbound-message') return inboundMessage(deps, rawBody);
-    if (method === 'POST' && path === '/__sandbox/app-install') return appInstall(deps, rawBody, 'INSTALL');
-    if (method === 'POST' && path === '/__sandbox/app-uninstall') return appInstall(deps, rawBody, 'UNINSTALL');
+    if (method === 'POST' && path === '/__sandbox/app-install') return appInstall(deps, rawBody);
     return undefined;
   };
 }
@@ -62,7 +62,7 @@ function inboundMessage(deps: WebhookControlDeps, rawBody: Buffer): SandboxRespo
 /** The sandbox app's id in install webhooks. */
 const SANDBOX_APP_ID = 'sandbox-app';
 
-function appInstall(deps: WebhookControlDeps, rawBody: Buffer, type: 'INSTALL' | 'UNINSTALL'): SandboxResponse {
+function appInstall(deps: WebhookControlDeps, rawBody: Buffer): SandboxResponse {
   let input: Record<string, unknown> | null;
   try {
     input = JSON.parse(rawBody.toString('utf8') || 'null') as Record<string, unknown> | null;
@@ -73,10 +73,10 @@ function appInstall(deps: WebhookControlDeps, rawBody: Buffer, type: 'INSTALL' |
   const locationId = text('locationId');
   const companyId = text('companyId');
   if (!locationId && !companyId) return { status: 400, body: { error: 'expected {"locationId"?, "companyId"?} with at least one' } };
-  // Shaped like webhooks/AppInstall.example*.json and AppUninstall.example*.json.
-  const payload: Record<string, unknown> = { type, appId: SANDBOX_APP_ID };
+  // Shaped like webhooks/AppInstall.example3.json (the fields every install carries).
+  const payload: Record<string, unknown> = { type: 'INSTALL', appId: SANDBOX_APP_ID };
   if (locationId) payload.locationId = locationId;
   if (companyId) payload.companyId = companyId;
-  deps.world.webhooks.emit({ type, locationId: locationId ?? '', payload });
-  return { status: 202, body: { emitted: type } };
+  deps.world.webhooks.emit({ type: 'AppInstall', locationId: locationId ?? companyId!, payload });
+  return { status: 202, body: { emitted: 'AppInstall' } };
 }
