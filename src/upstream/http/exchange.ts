@@ -113,7 +113,7 @@ function readBounded(
     }
     // Closed before its end without an error: the body was cut off.
     function onClose(): void {
-      fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      fail(new Error('the upstream closed the body before its end'));
     }
     body.on('data', onData);
     body.on('end', onEnd);
