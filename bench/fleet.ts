@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 // The fleet tests' process and install helpers: the benchmark starts and installs its fleets the same way.
 import { type FleetProcess, type Sandboxes, startProcess, startSandboxes } from '../test/helpers/fleet';
 import { installLocation, newTokenStoreKey, oauthFleetEnv, pairVersions } from '../test/helpers/oauth-fleet';
+import { deleteKeysUnder } from '../test/helpers/redis-keys';
 import { BENCH_KEY, gatewayEnv } from './processes';
 
 /**
@@ -134,20 +134,6 @@ async function unauthorizedAnswers(gateways: FleetProcess[]): Promise<{ hoopr: n
   return counted;
 }
 
-async function deletePrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** The settings of `setup`'s gateways on top of the production-like defaults, and what to remove once it has run. */
 function setupEnv(setup: Setup, sandboxes: Sandboxes): { env: Record<string, string>; prefix?: string; cleanup: () => Promise<void> } {
   const base = {
@@ -163,7 +149,7 @@ function setupEnv(setup: Setup, sandboxes: Sandboxes): { env: Record<string, str
   const oauth = oauthFleetEnv(sandboxes, { url: REDIS_URL, prefix, tokenStoreKey: newTokenStoreKey() }, LOCATIONS);
   if (setup.redis) {
     // oauthFleetEnv raises REDIS_COMMAND_TIMEOUT_MS to 3000 for a loaded machine, as the fleet tests do.
-    return { env: { ...base, ...oauth }, prefix, cleanup: () => deletePrefix(prefix) };
+    return { env: { ...base, ...oauth }, prefix, cleanup: () => deleteKeysUnder(REDIS_URL, prefix) };
   }
   // One instance without Redis keeps its pairs in its token file, sealed with the same key.
   const { REDIS_URL: _url, REDIS_KEY_PREFIX: _prefix, REDIS_COMMAND_TIMEOUT_MS: _timeout, ...oauthOnly } = oauth;

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
+import { type OwnRedis, ownRedis } from './own-redis';
+import { deleteKeysUnder } from './redis-keys';
+
+export type { OwnRedis } from './own-redis';
 
 /**
  * The Redis the shared-mode tests use: 127.0.0.1:6379 (Debian's redis-server; `.ci/run`
@@ -32,70 +36,17 @@ export const NEEDS_REDIS = `(needs Redis at ${TEST_REDIS_URL}: start redis-serve
 export function useRedisPrefix(name: string): { url: string; prefix: string } {
   const prefix = `test:${name}:${randomBytes(4).toString('hex')}:`;
   afterAll(async () => {
-    if (!(await redisAnswers())) return;
-    const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    if (await redisAnswers()) await deleteKeysUnder(TEST_REDIS_URL, prefix);
   });
   return { url: TEST_REDIS_URL, prefix };
 }
 
 /**
- * A redis-server of the test's own, on a free port, for the "Redis fails" tests: they stop
- * it mid-run and start it again on the same port, which they must never do to the shared one.
- * Needs `redis-server` on the PATH (Debian's package; `.ci/run` installs it).
+ * A redis-server of the test file's own (`./own-redis`), stopped after the file's tests: for
+ * the "Redis fails" tests, which stop and start it mid-run, as they must never do to the shared one.
  */
-export interface OwnRedis {
-  url: string;
-  port: number;
-  /** Stops the server (SIGKILL: as abrupt as a crash); resolves once the port refuses. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port; resolves once it answers PING. */
-  start(): Promise<void>;
-}
-
 export async function startOwnRedis(): Promise<OwnRedis> {
-  const { spawn } = await import('node:child_process');
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolvePort(free));
-    });
-    probe.on('error', reject);
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  let child: import('node:child_process').ChildProcess | undefined;
-  const own: OwnRedis = {
-    url,
-    port,
-    async start() {
-      child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-      for (let attempt = 0; attempt < 100; attempt++) {
-        if (await redisAnswers(url)) return;
-        await new Promise((wait) => setTimeout(wait, 50));
-      }
-      throw new Error(`redis-server on port ${port} did not answer within 5 s`);
-    },
-    async stop() {
-      const running = child;
-      child = undefined;
-      if (!running || running.exitCode !== null) return;
-      await new Promise<void>((exited) => {
-        running.once('exit', () => exited());
-        running.kill('SIGKILL');
-      });
-    },
-  };
-  await own.start();
+  const own = await ownRedis();
   afterAll(() => own.stop());
   return own;
 }
