@@ -42,16 +42,7 @@ export class HoopaiAppInstalls {
     const locations = await this.#locationsOf(notice);
     const keys = [...locations.map(tokenKeys.location), ...(notice.companyId ? [tokenKeys.company(notice.companyId)] : [])];
     for (const key of keys) {
-      await this.#update(key, (current) => ({
-        accessToken: '',
-        obtainedAt: now,
-        expiresAt: 0,
-        userType: current?.userType ?? (key.startsWith('hoopai/company/') ? 'Company' : 'Location'),
-        companyId: current?.companyId ?? notice.companyId,
-        locationId: current?.locationId,
-        reauthRequired: true,
-        uninstalledAt: now,
-      }));
+      await this.#update(key, (current) => ({ ...tokenlessPair(key, current, notice, now), reauthRequired: true, uninstalledAt: now }));
     }
     this.forgetInMemory(notice, locations);
     this.logger.warn({ locationId: notice.locationId, companyId: notice.companyId, tokensRemoved: keys.length }, 'HoopAI app uninstalled: tokens removed; the location must install the app again');
@@ -67,15 +58,7 @@ export class HoopaiAppInstalls {
       await this.#update(key, (current) => {
         // Tokens the OAuth callback stored stay as they are; only the install is noted.
         if (current && !current.uninstalledAt) return { ...current, installedAt: now };
-        return {
-          accessToken: '',
-          obtainedAt: now,
-          expiresAt: 0,
-          userType: current?.userType ?? (key.startsWith('hoopai/company/') ? 'Company' : 'Location'),
-          companyId: current?.companyId ?? notice.companyId,
-          locationId: current?.locationId,
-          installedAt: now,
-        };
+        return { ...tokenlessPair(key, current, notice, now), installedAt: now };
       });
     }
     this.forgetInMemory(notice, locations);
@@ -112,4 +95,16 @@ export class HoopaiAppInstalls {
     }
     throw new Error(`token store entry ${key} kept changing; the app (un)install was not recorded`);
   }
+}
+
+/** A stored entry that holds no usable token: what an install or uninstall leaves where no working pair stands. */
+function tokenlessPair(key: string, current: StoredTokens | undefined, notice: AppInstallNotice, now: number): StoredTokens {
+  return {
+    accessToken: '',
+    obtainedAt: now,
+    expiresAt: 0,
+    userType: current?.userType ?? (key.startsWith('hoopai/company/') ? 'Company' : 'Location'),
+    companyId: current?.companyId ?? notice.companyId,
+    locationId: current?.locationId,
+  };
 }
