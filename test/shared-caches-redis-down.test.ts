@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { untilInstancesListen } from './helpers/event-listeners';
-import { FLEET_KEY, type FleetProcess, type Sandboxes, startGateways, startSandboxes } from './helpers/fleet';
-import { graphql } from './helpers/gateway';
-import { NEEDS_REDIS_SERVER, type OwnRedis, ownRedis, redisServerInstalled } from './helpers/own-redis';
+import { useFleetOnOwnRedis } from './helpers/fleet-on-own-redis';
+import { NEEDS_REDIS_SERVER, redisServerInstalled } from './helpers/own-redis';
 import { type SandboxControl, sandboxControl } from './helpers/upstream-sandbox-control';
 
 const ACME = 've9EPM428h8vShlRW1KT';
@@ -17,34 +16,18 @@ const PREFIX = 'test:redis-down:';
  * others' writes again, without a restart.
  */
 describe.skipIf(!redisServerInstalled())(`the shared caches while Redis is down ${NEEDS_REDIS_SERVER}`, () => {
-  let redis: OwnRedis;
-  let sandboxes: Sandboxes;
-  let gateways: FleetProcess[];
+  const fleet = useFleetOnOwnRedis(2, PREFIX);
   let hoopai: SandboxControl;
   /** What instance A logged (the gateway logs to stdout). */
   let logOfA = '';
 
-  beforeAll(async () => {
-    redis = await ownRedis();
-    sandboxes = await startSandboxes();
-    hoopai = sandboxControl(sandboxes.hoopai);
-    gateways = await startGateways(2, sandboxes, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: PREFIX });
-    gateways[0]!.process.stdout!.on('data', (chunk: Buffer) => (logOfA += chunk.toString()));
-    await untilInstancesListen(redis.url, PREFIX, 2);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all((gateways ?? []).map((gateway) => gateway.stop()));
-    await sandboxes?.process.stop();
-    await redis?.stop();
+  beforeAll(() => {
+    hoopai = sandboxControl(fleet.sandboxes.hoopai);
+    fleet.gateways[0]!.process.stdout!.on('data', (chunk: Buffer) => (logOfA += chunk.toString()));
   });
 
   const [A, B] = [0, 1];
-  const ask = async (instance: number, query: string, variables: Record<string, unknown> = {}) => {
-    const { body } = await graphql<any>(gateways[instance]!.announced, query, { key: FLEET_KEY, variables });
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  };
+  const { ask } = fleet;
   const firstName = async (instance: number, id: string): Promise<string> =>
     (await ask(instance, 'query($id: ID!) { contact(id: $id) { firstName } }', { id })).contact.firstName;
   const rename = async (instance: number, id: string, name: string) => {
@@ -56,7 +39,7 @@ describe.skipIf(!redisServerInstalled())(`the shared caches while Redis is down 
    * reply that its pattern is live again) has been handled once the request is answered,
    * as the process reads every socket that was ready before the request's.
    */
-  const letEachInstanceCatchUp = () => Promise.all(gateways.map((_, instance) => ask(instance, '{ viewer { name } }')));
+  const letEachInstanceCatchUp = () => Promise.all(fleet.gateways.map((_, instance) => ask(instance, '{ viewer { name } }')));
 
   it('serves from local state while Redis is down, and follows the other instance again once it is back', async () => {
     const data = await ask(A, 'query($loc: ID!) { contacts(locationId: $loc, first: 1) { edges { node { id } } } }', { loc: ACME });
@@ -65,7 +48,7 @@ describe.skipIf(!redisServerInstalled())(`the shared caches while Redis is down 
     await rename(A, id, 'BeforeOutage');
     expect(await firstName(B, id)).toBe('BeforeOutage');
 
-    await redis.stop();
+    await fleet.redis.stop();
     const fetches = await hoopai.requests(GET_CONTACT);
     expect(await firstName(B, id)).toBe('BeforeOutage'); // from B's cache, no Redis needed
     await rename(A, id, 'DuringOutage'); // the write succeeds; its event reaches A only
@@ -74,8 +57,8 @@ describe.skipIf(!redisServerInstalled())(`the shared caches while Redis is down 
     expect(await hoopai.requests(GET_CONTACT)).toBe(fetches);
     expect(logOfA).toContain('events reach this instance only');
 
-    await redis.start();
-    await untilInstancesListen(redis.url, PREFIX, 2);
+    await fleet.redis.start();
+    await untilInstancesListen(fleet.redis.url, PREFIX, 2);
     await letEachInstanceCatchUp();
     // Back on the channel, B dropped what it may have missed changes to: fetched afresh.
     expect(await firstName(B, id)).toBe('DuringOutage');

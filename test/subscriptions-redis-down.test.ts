@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { untilInstancesListen } from './helpers/event-listeners';
-import { FLEET_KEY, type FleetProcess, type Sandboxes, startGateways, startSandboxes } from './helpers/fleet';
-import { graphql } from './helpers/gateway';
-import { NEEDS_REDIS_SERVER, type OwnRedis, ownRedis, redisServerInstalled } from './helpers/own-redis';
+import { FLEET_KEY } from './helpers/fleet';
+import { useFleetOnOwnRedis } from './helpers/fleet-on-own-redis';
+import { NEEDS_REDIS_SERVER, redisServerInstalled } from './helpers/own-redis';
 import { subscribeSse } from './helpers/sse';
 
 const ACME = 've9EPM428h8vShlRW1KT';
@@ -15,48 +15,28 @@ const PREFIX = 'test:subscriptions-redis-down:';
  * instead of going on with a silent gap; a subscription made after that hears A again.
  */
 describe.skipIf(!redisServerInstalled())(`subscriptions while Redis is down ${NEEDS_REDIS_SERVER}`, () => {
-  let redis: OwnRedis;
-  let sandboxes: Sandboxes;
-  let gateways: FleetProcess[];
-
-  beforeAll(async () => {
-    redis = await ownRedis();
-    sandboxes = await startSandboxes();
-    gateways = await startGateways(2, sandboxes, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: PREFIX });
-    await untilInstancesListen(redis.url, PREFIX, 2);
-  }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all((gateways ?? []).map((gateway) => gateway.stop()));
-    await sandboxes?.process.stop();
-    await redis?.stop();
-  });
-
+  const fleet = useFleetOnOwnRedis(2, PREFIX);
   const [A, B] = [0, 1];
-  const ask = async (instance: number, query: string, variables: Record<string, unknown> = {}) => {
-    const { body } = await graphql<any>(gateways[instance]!.announced, query, { key: FLEET_KEY, variables });
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  };
+  const { ask } = fleet;
   const rename = (id: string, name: string) =>
     ask(A, 'mutation($id: ID!, $n: String!) { updateContact(input: { id: $id, firstName: $n }) { __typename } }', { id, n: name });
   const CONTACTS = 'subscription($loc: ID!) { contactChanged(locationId: $loc) { kind contact { firstName } } }';
 
   it('ends B’s subscription with EVENTS_MISSED once B is back on the channel, and a new one hears A again', async () => {
     const id = (await ask(A, 'query($loc: ID!) { contacts(locationId: $loc, first: 1) { edges { node { id } } } }', { loc: ACME })).contacts.edges[0].node.id as string;
-    const onB = await subscribeSse(gateways[B]!.announced, CONTACTS, { key: FLEET_KEY, variables: { loc: ACME } });
+    const onB = await subscribeSse(fleet.gateways[B]!.announced, CONTACTS, { key: FLEET_KEY, variables: { loc: ACME } });
     await rename(id, 'BeforeOutage');
     expect((await onB.event(0)).data.data.contactChanged).toEqual({ kind: 'UPDATED', contact: { firstName: 'BeforeOutage' } });
 
-    await redis.stop();
+    await fleet.redis.stop();
     await rename(id, 'DuringOutage'); // succeeds; its event reaches A's subscribers only
-    await redis.start();
+    await fleet.redis.start();
     await onB.ended;
     expect(onB.events.map((event) => event.event)).toEqual(['next', 'next', 'complete']);
     expect(onB.events[1]!.data.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'EVENTS_MISSED' }) })]);
 
-    await untilInstancesListen(redis.url, PREFIX, 2);
-    const again = await subscribeSse(gateways[B]!.announced, CONTACTS, { key: FLEET_KEY, variables: { loc: ACME } });
+    await untilInstancesListen(fleet.redis.url, PREFIX, 2);
+    const again = await subscribeSse(fleet.gateways[B]!.announced, CONTACTS, { key: FLEET_KEY, variables: { loc: ACME } });
     try {
       await rename(id, 'AfterOutage');
       expect((await again.event(0)).data.data.contactChanged).toEqual({ kind: 'UPDATED', contact: { firstName: 'AfterOutage' } });
