@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -10,7 +9,7 @@ import { startHooprSandbox, type RunningHooprSandbox } from '../../src/sandbox/h
 import { startGateway, type RunningGateway } from '../../src/server/start';
 import { BROWSER_KEY, CREATE_CONTACT, liveGatewayEnv, upstreamCalls } from '../helpers/browser-callers';
 import { sandboxControl, type SandboxControl } from '../helpers/upstream-sandbox-control';
-import { CHROMIUM_PATH, type HeadlessBrowser, launchChromium } from './browser';
+import { type HeadlessBrowser, launchChromium } from './browser';
 
 /**
  * Browser callers as chromium enforces CORS: a page on the allow-listed origin calls the
@@ -67,9 +66,6 @@ function escapeAttribute(value: string): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  }
   [hoopr, hoopai, allowedSite, otherSite] = await Promise.all([
     startHooprSandbox({ port: 0, host: '127.0.0.1' }),
     startHoopaiSandbox({ port: 0, host: '127.0.0.1' }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -23,8 +23,16 @@ export interface HeadlessBrowser {
   close(): Promise<void>;
 }
 
+/** Throws, saying how to install it, where there is no chromium at `CHROMIUM_PATH`. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  }
+}
+
 /** Headless chromium with a fresh profile directory, removed again on close. */
 export async function launchChromium(): Promise<HeadlessBrowser> {
+  requireChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'hoop-e2e-chromium-'));
   // The persistent-context API is how playwright takes a --user-data-dir.
   const context = await chromium.launchPersistentContext(userDataDir, {

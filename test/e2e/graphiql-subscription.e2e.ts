@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start';
 import { startSandboxGateway } from '../helpers/gateway';
-import { CHROMIUM_PATH, type HeadlessBrowser, launchChromium } from './browser';
+import { type HeadlessBrowser, launchChromium } from './browser';
 
 /**
  * A subscription as a frontend developer tries one: typed into GraphiQL (here: passed as the
@@ -31,9 +31,6 @@ let browser: HeadlessBrowser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  }
   gateway = await startSandboxGateway();
   browser = await launchChromium();
   page = await browser.context.newPage();

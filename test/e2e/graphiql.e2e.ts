@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_LOCATIONS } from '../../src/sandbox/hoopai/locations';
 import type { RunningGateway } from '../../src/server/start';
 import { startSandboxGateway } from '../helpers/gateway';
-import { CHROMIUM_PATH, type HeadlessBrowser, launchChromium } from './browser';
+import { type HeadlessBrowser, launchChromium } from './browser';
 
 /**
  * GraphiQL as a frontend developer meets it: served by the sandbox gateway, opened in a real
@@ -23,9 +23,6 @@ let page: Page;
 const foreignRequests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`No chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  }
   gateway = await startSandboxGateway();
   browser = await launchChromium();
   page = await browser.context.newPage();
