@@ -21,8 +21,20 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** The gateway as production runs it (`npm run start:prod`): compiled, on plain node. `npm run build` writes it. */
-export const COMPILED_GATEWAY = { script: 'dist/server/main.js', nodeArgs: ['--enable-source-maps'] };
+/**
+ * The gateway as production runs it: compiled (`npm run build` writes it), on plain node, with
+ * the node flags of `npm run start:prod` (read from package.json, so a benchmark measures the
+ * heap settings production uses).
+ */
+export const COMPILED_GATEWAY = startProdCommand();
+
+function startProdCommand(): { script: string; nodeArgs: string[] } {
+  const scripts = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [command, ...args] = scripts['start:prod']!.split(/\s+/);
+  const script = args.pop();
+  if (command !== 'node' || !script?.endsWith('.js')) throw new Error(`start:prod is not "node [flags] <script>.js": ${scripts['start:prod']}`);
+  return { script, nodeArgs: args };
+}
 
 /**
  * Starts `node <script>` (a `.ts` script through tsx's loader, compiled JavaScript as it is)

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { COMPILED_GATEWAY } from '../bench/processes';
 import { graphql } from './helpers/gateway';
 import { repoRoot, startGatewayProcess, stopAll } from './helpers/gateway-process';
 
@@ -40,8 +41,10 @@ describe('the compiled build (npm run build, npm run start:prod)', () => {
     }
   }, 120_000);
 
-  it('runs on plain node in sandbox mode: answers a query, then drains and exits 0 on SIGTERM', async () => {
-    const gateway = await startGatewayProcess(process.execPath, ['--enable-source-maps', join(outDir, 'server', 'main.js')], {
+  it('runs on plain node with the flags of start:prod in sandbox mode: answers a query, then drains and exits 0 on SIGTERM', async () => {
+    // The heap flags of start:prod: node refuses to start on a flag it does not know.
+    expect(COMPILED_GATEWAY.nodeArgs).toEqual(expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']));
+    const gateway = await startGatewayProcess(process.execPath, [...COMPILED_GATEWAY.nodeArgs, join(outDir, 'server', 'main.js')], {
       env: { NODE_OPTIONS: '' },
     });
     const { status, body } = await graphql(gateway.graphqlUrl, '{ viewer { name } tracks(first: 2) { edges { node { name } } } }');
