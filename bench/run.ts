@@ -16,13 +16,16 @@ import { SCENARIOS, type Scenario } from './scenarios';
  * profiles of the gateway (main and worker threads) to bench/results/*.cpuprofile.
  * BENCH_SCENARIOS (names, comma-separated) and BENCH_LATENCIES (ms, comma-separated) narrow
  * a run, e.g. for profiling one scenario; a narrowed run does not overwrite the results.
+ * BENCH_NODE_FLAGS (space-separated) adds node flags to the gateways' (those of start:prod),
+ * e.g. the heap settings of the README's "Memory"; such a run does not overwrite them either.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const LATENCIES_MS = listFromEnv('BENCH_LATENCIES')?.map(Number) ?? [20, 0];
 const SCENARIO_NAMES = listFromEnv('BENCH_SCENARIOS');
-const NARROWED = SCENARIO_NAMES !== undefined || process.env.BENCH_LATENCIES !== undefined;
+const EXTRA_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+const NARROWED = SCENARIO_NAMES !== undefined || process.env.BENCH_LATENCIES !== undefined || EXTRA_NODE_FLAGS.length > 0;
 const resultsDir = resolve(import.meta.dirname, 'results');
 
 async function sandboxCall(hooprUrl: string, path: string, body?: unknown): Promise<any> {
@@ -69,7 +72,7 @@ const ratio = (gateway: number, baseline: number) => (baseline ? Math.round((gat
 async function main(): Promise<void> {
   const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
   const upstreams = JSON.parse(sandbox.announced) as { hoopr: string; hoopai: string };
-  const profileArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? resultsDir}`] : [];
+  const profileArgs = [...EXTRA_NODE_FLAGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? resultsDir}`] : [])];
   // The compiled build (`npm run bench` builds it first), so peak memory is what production uses.
   const selected = SCENARIOS.filter((s) => !SCENARIO_NAMES || SCENARIO_NAMES.includes(s.name));
   // Cold scenarios measure a miss's work: no response cache there (gatewayEnv turns it off).

@@ -41,10 +41,18 @@ describe('the compiled build (npm run build, npm run start:prod)', () => {
     }
   }, 120_000);
 
-  it('runs on plain node with the flags of start:prod in sandbox mode: answers a query, then drains and exits 0 on SIGTERM', async () => {
-    // The heap flags of start:prod: node refuses to start on a flag it does not know.
-    expect(COMPILED_GATEWAY.nodeArgs).toEqual(expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=50']));
-    const gateway = await startGatewayProcess(process.execPath, [...COMPILED_GATEWAY.nodeArgs, join(outDir, 'server', 'main.js')], {
+  // start:prod's flags, and the README's heap settings for hosts short of memory ("Memory"):
+  // node refuses to start on a flag it does not know.
+  const lowMemoryFlags = ['--enable-source-maps', '--max-semi-space-size=8', '--heap-growing-percent=50'];
+  it('the README gives the low-memory command with exactly these flags', () => {
+    expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(`node ${lowMemoryFlags.join(' ')} dist/server/main.js`);
+  });
+
+  it.each([
+    ['start:prod', COMPILED_GATEWAY.nodeArgs],
+    ['the low-memory heap settings', lowMemoryFlags],
+  ])('runs on plain node with the flags of %s in sandbox mode: answers a query, then drains and exits 0 on SIGTERM', async (_name, nodeArgs) => {
+    const gateway = await startGatewayProcess(process.execPath, [...nodeArgs, join(outDir, 'server', 'main.js')], {
       env: { NODE_OPTIONS: '' },
     });
     const { status, body } = await graphql(gateway.graphqlUrl, '{ viewer { name } tracks(first: 2) { edges { node { name } } } }');
