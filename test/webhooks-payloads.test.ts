@@ -7,6 +7,7 @@ import { createLogger } from '../src/logger';
 import { startHoopaiSandbox } from '../src/sandbox/hoopai/index';
 import { privateIntegrationKey, SANDBOX_LOCATIONS } from '../src/sandbox/hoopai/locations';
 import { startGateway } from '../src/server/start';
+import { MemoryDeliveryClaims } from '../src/server/webhooks/delivery-claims';
 import { effectsOf, readWebhook } from '../src/server/webhooks/hoopai-webhook';
 import { publishedWebhookKeys } from '../src/server/webhooks/published-keys';
 import { deliver, signedDelivery } from './helpers/webhook-delivery';
@@ -124,7 +125,8 @@ describe('keys', () => {
     const config = loadConfig({ HOOPAI_WEBHOOK_ED25519_PUBLIC_KEY: pem('ed25519') + pem('ed25519') });
     expect(config.webhooks.ed25519Keys).toHaveLength(2);
     expect(config.webhooks.rsaKeys).toBeUndefined();
-    expect(config.webhooks).toMatchObject({ toleranceMs: 300_000, maxBytes: 262_144, queueSize: 1_000 });
+    expect(config.webhooks).toMatchObject({ toleranceMs: 300_000, maxBytes: 262_144, queueSize: 1_000, rememberedDeliveries: 100_000 });
+    expect(loadConfig({ HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES: '5000' }).webhooks.rememberedDeliveries).toBe(5_000);
 
     const problems = (env: Record<string, string>) => {
       try {
@@ -137,5 +139,17 @@ describe('keys', () => {
     expect(problems({ HOOPAI_WEBHOOK_RSA_PUBLIC_KEY: pem('ed25519') })).toEqual(['HOOPAI_WEBHOOK_RSA_PUBLIC_KEY: key 1 is of type ed25519, expected rsa']);
     expect(problems({ HOOPAI_WEBHOOK_ED25519_PUBLIC_KEY: 'not a key' })[0]).toMatch(/^HOOPAI_WEBHOOK_ED25519_PUBLIC_KEY: expected one or more PEM public keys/);
     expect(problems({ HOOPAI_WEBHOOK_QUEUE_SIZE: '0' })[0]).toMatch(/^HOOPAI_WEBHOOK_QUEUE_SIZE/);
+    expect(problems({ HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES: 'lots' })[0]).toMatch(/^HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES/);
+  });
+
+  it('remembers at most HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES ids: past the bound the oldest is forgotten first', async () => {
+    const claims = new MemoryDeliveryClaims({ ttlMs: 600_000, maxEntries: 2 });
+    expect(await claims.claim('a')).toBe(true);
+    expect(await claims.claim('b')).toBe(true);
+    expect(await claims.claim('a')).toBe(false);
+    expect(await claims.claim('c')).toBe(true);
+    // 'a' was claimed first: the one forgotten to make room for 'c' (a redelivery of it is applied again).
+    expect(await claims.claim('c')).toBe(false);
+    expect(await claims.claim('a')).toBe(true);
   });
 });

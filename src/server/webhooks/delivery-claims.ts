@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { DEFAULT_WEBHOOK_CONFIG } from './webhook-config';
 
 /**
  * Which deliveries have been taken, by id, so that each is applied once: a redelivery (HoopAI
@@ -18,7 +19,7 @@ export class MemoryDeliveryClaims implements DeliveryClaims {
 
   constructor(options: { ttlMs: number; maxEntries?: number; clock?: () => number }) {
     const clock = options.clock ?? Date.now;
-    this.#claimed = new LRUCache({ max: options.maxEntries ?? 100_000, ttl: options.ttlMs, ttlAutopurge: false, perf: { now: () => clock() } });
+    this.#claimed = new LRUCache({ max: options.maxEntries ?? DEFAULT_WEBHOOK_CONFIG.rememberedDeliveries, ttl: options.ttlMs, ttlAutopurge: false, perf: { now: () => clock() } });
   }
 
   async claim(deliveryId: string): Promise<boolean> {

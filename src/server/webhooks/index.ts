@@ -49,8 +49,8 @@ export async function createHoopaiWebhooks(options: HoopaiWebhooksOptions): Prom
   const keys: WebhookKeys = { ed25519: config.ed25519Keys ?? defaults.ed25519, rsa: config.rsaKeys ?? defaults.rsa };
   const claimTtlMs = 2 * config.toleranceMs;
   const claims: DeliveryClaims = options.shared
-    ? new RedisDeliveryClaims(options.shared, { ttlMs: claimTtlMs, instanceId: options.services.events.instanceId, logger, clock: options.clock })
-    : new MemoryDeliveryClaims({ ttlMs: claimTtlMs, clock: options.clock });
+    ? new RedisDeliveryClaims(options.shared, { ttlMs: claimTtlMs, maxEntries: config.rememberedDeliveries, instanceId: options.services.events.instanceId, logger, clock: options.clock })
+    : new MemoryDeliveryClaims({ ttlMs: claimTtlMs, maxEntries: config.rememberedDeliveries, clock: options.clock });
   const queue = new WebhookQueue(config.queueSize, logger);
   const processor = new WebhookProcessor({ cache: options.services.crm.cache, events: options.services.events, installs: options.installs, logger });
   const receiver = new WebhookReceiver({

@@ -18,9 +18,9 @@ export class RedisDeliveryClaims implements DeliveryClaims {
 
   constructor(
     private readonly shared: SharedRedis,
-    private readonly options: { ttlMs: number; instanceId: string; logger?: Logger; clock?: () => number },
+    private readonly options: { ttlMs: number; maxEntries?: number; instanceId: string; logger?: Logger; clock?: () => number },
   ) {
-    this.#fallback = new MemoryDeliveryClaims({ ttlMs: options.ttlMs, clock: options.clock });
+    this.#fallback = new MemoryDeliveryClaims({ ttlMs: options.ttlMs, maxEntries: options.maxEntries, clock: options.clock });
   }
 
   async claim(deliveryId: string): Promise<boolean> {

@@ -18,9 +18,15 @@ export interface WebhookConfig {
   maxBytes: number;
   /** Accepted deliveries waiting to be processed; when full, 503 with Retry-After. */
   queueSize: number;
+  /**
+   * Delivery ids one instance remembers (for twice the timestamp window) to apply each once;
+   * past it the oldest are forgotten first. In shared mode Redis holds the claims, and this
+   * bounds only the instance's own fallback while Redis is down.
+   */
+  rememberedDeliveries: number;
 }
 
-export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = { toleranceMs: 300_000, maxBytes: 256 * 1024, queueSize: 1_000 };
+export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = { toleranceMs: 300_000, maxBytes: 256 * 1024, queueSize: 1_000, rememberedDeliveries: 100_000 };
 
 const positiveInt = (fallback: number) => z.coerce.number().int('a whole number').positive('a positive whole number').default(fallback);
 
@@ -30,6 +36,7 @@ export const webhookEnvShape = {
   HOOPAI_WEBHOOK_TOLERANCE_SECONDS: positiveInt(DEFAULT_WEBHOOK_CONFIG.toleranceMs / 1000),
   HOOPAI_WEBHOOK_MAX_BYTES: positiveInt(DEFAULT_WEBHOOK_CONFIG.maxBytes),
   HOOPAI_WEBHOOK_QUEUE_SIZE: positiveInt(DEFAULT_WEBHOOK_CONFIG.queueSize),
+  HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES: positiveInt(DEFAULT_WEBHOOK_CONFIG.rememberedDeliveries),
 };
 
 type WebhookEnv = z.infer<z.ZodObject<typeof webhookEnvShape>>;
@@ -41,6 +48,7 @@ export function buildWebhookConfig(env: WebhookEnv, problems: string[]): Webhook
     toleranceMs: env.HOOPAI_WEBHOOK_TOLERANCE_SECONDS * 1000,
     maxBytes: env.HOOPAI_WEBHOOK_MAX_BYTES,
     queueSize: env.HOOPAI_WEBHOOK_QUEUE_SIZE,
+    rememberedDeliveries: env.HOOPAI_WEBHOOK_REMEMBERED_DELIVERIES,
   };
 }
 
