@@ -72,14 +72,14 @@ const ratio = (gateway: number, baseline: number) => (baseline ? Math.round((gat
 async function main(): Promise<void> {
   const sandbox = await startChild('bench/sandbox-process.ts', {}, /sandboxes (\{.*\})/);
   const upstreams = JSON.parse(sandbox.announced) as { hoopr: string; hoopai: string };
-  const profileArgs = [...EXTRA_NODE_FLAGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? resultsDir}`] : [])];
+  const extraNodeArgs = [...EXTRA_NODE_FLAGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR ?? resultsDir}`] : [])];
   // The compiled build (`npm run bench` builds it first), so peak memory is what production uses.
   const selected = SCENARIOS.filter((s) => !SCENARIO_NAMES || SCENARIO_NAMES.includes(s.name));
   // Cold scenarios measure a miss's work: no response cache there (gatewayEnv turns it off).
-  const gateway = await startChild(COMPILED_GATEWAY.script, gatewayEnv(upstreams), /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...profileArgs]);
+  const gateway = await startChild(COMPILED_GATEWAY.script, gatewayEnv(upstreams), /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...extraNodeArgs]);
   // Warm scenarios: a second gateway, response cache at its default size, /metrics on its own port for the hit ratio.
   const warmGateway = selected.some((s) => s.warm)
-    ? await startChild(COMPILED_GATEWAY.script, { ...gatewayEnv(upstreams), RESPONSE_CACHE_MB: '16', METRICS_PORT: 'off', METRICS_ON_GATEWAY_PORT: 'on' }, /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...profileArgs])
+    ? await startChild(COMPILED_GATEWAY.script, { ...gatewayEnv(upstreams), RESPONSE_CACHE_MB: '16', METRICS_PORT: 'off', METRICS_ON_GATEWAY_PORT: 'on' }, /GraphiQL at (\S+)/, [...COMPILED_GATEWAY.nodeArgs, ...extraNodeArgs])
     : undefined;
   const baseline = await startChild(
     'bench/baseline.ts',
