@@ -8,6 +8,7 @@ import { type FleetProcess, type Sandboxes, startProcess, startSandboxes } from 
 import { installLocation, newTokenStoreKey, oauthFleetEnv, pairVersions } from '../test/helpers/oauth-fleet';
 import { deleteKeysUnder } from '../test/helpers/redis-keys';
 import { BENCH_KEY, gatewayEnv } from './processes';
+import { SCENARIOS } from './scenarios';
 
 /**
  * One gateway against fleets of three, under the same bounded load (`npm run bench:fleet`, a
@@ -71,14 +72,8 @@ const CATALOG_PAGE = `query CatalogPage($first: Int, $filter: TrackFilter) {
       artists { role isPrimary artist { id name } } filters { slug name type } } }
   }
 }`;
-const INBOX = `query Inbox($locationId: ID, $first: Int) {
-  conversations(locationId: $locationId, first: $first) {
-    totalCount
-    edges { node { id type unreadCount lastMessageBody lastMessageDate
-      contact { id name email }
-      messages(first: 5) { edges { node { id direction status body dateAdded } } } } }
-  }
-}`;
+// The inbox of `npm run bench` (25 conversations there; 5 here).
+const INBOX = SCENARIOS.find((scenario) => scenario.name === 'inbox')!.gateway.query;
 const LOCATIONS = SANDBOX_LOCATIONS.slice(0, 3).map((location) => location.id);
 
 /**
